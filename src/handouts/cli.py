@@ -1,0 +1,95 @@
+"""Command line: arguments in, an exit code out (0 ok, 1 failed, 2 usage).
+
+`main(argv)` parses the arguments and runs `build` or `check`. Expected failures (bad
+content, a template error, an unwritable folder) print a message a person can act on
+and return 1, never a traceback. The PDF and slide stages are imported only by `build`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .load import ContentInvalid, Loaded, load
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser for `handouts`."""
+    top = argparse.ArgumentParser(
+        prog="handouts",
+        description="Turn a YAML file of key points into a patient handout PDF and a slide deck.",
+    )
+    top.add_argument("--version", action="version", version=f"handouts {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="validate the content and write the handout and slides",
+                                description="Validate CONTENT, then write handout.pdf, "
+                                "handout-large-print.pdf and slides.pptx into the output folder.")
+    build.add_argument("content", nargs="?", default="content.yaml", type=Path,
+                       help="the content file (default: content.yaml)")
+    build.add_argument("--out", default=Path("output"), type=Path, metavar="DIR",
+                       help="the output folder (default: output)")
+    build.add_argument("--paper", choices=["letter", "a4"], default="letter",
+                       help="paper size of the handout (default: letter)")
+    build.add_argument("--theme", type=Path, metavar="PPTX",
+                       help="a .pptx whose master and layouts the slides use")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    check = commands.add_parser("check", help="validate the content without building",
+                                description="Validate CONTENT and report every problem found.")
+    check.add_argument("content", nargs="?", default="content.yaml", type=Path,
+                       help="the content file (default: content.yaml)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    return top
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line and return its exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = parser().parse_args(argv)
+    try:
+        loaded = load(args.content, strict=args.strict)
+    except ContentInvalid as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        print(f"{args.content}: {errors} error{'s' if errors != 1 else ''}; nothing was written", file=err)
+        return 1
+    for warning in loaded.warnings:
+        print(warning, file=err)
+    if args.command == "check":
+        print(f"{args.content}: ok", file=out)
+        return 0
+    return _build(loaded, args, out, err)
+
+
+def _build(loaded: Loaded, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import jinja2
+
+    from .build import BuildOptions, build_topic
+    from .slides import ThemeError
+
+    if args.theme is not None and not args.theme.is_file():
+        print(f"{args.theme}: theme file not found", file=err)
+        return 1
+    try:
+        written = build_topic(loaded, args.out, BuildOptions(paper=args.paper, theme=args.theme))
+    except jinja2.TemplateSyntaxError as exc:
+        print(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", file=err)
+        return 1
+    except jinja2.TemplateError as exc:
+        print(f"template error: {exc}", file=err)
+        return 1
+    except (ThemeError, ValueError) as exc:
+        print(f"{args.theme or 'slides'}: {exc}", file=err)
+        return 1
+    except OSError as exc:
+        print(f"{exc.filename or args.out}: cannot write: {exc.strerror}", file=err)
+        return 1
+    for path in written:
+        print(f"wrote {path}", file=out)
+    return 0

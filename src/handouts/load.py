@@ -1,0 +1,273 @@
+"""Load and validate: a YAML file in, a typed `Content` (and its warnings) out.
+
+`load(path)` reads the file with PyYAML's safe composer (nodes keep their line and
+column), walks the node tree against the dataclasses in `model.py`, and either returns
+`Loaded(content, warnings)` or raises `ContentInvalid` carrying every problem found in
+the file, each as `file:line:col: key.path: what was expected`.
+
+Content is data: only plain YAML types are accepted, duplicate keys are errors, and the
+size of the file, of every text and of every list is capped, so a hostile file fails
+fast with a clear message instead of hanging a build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .model import Content, Organisation, Source
+
+MAX_FILE_BYTES = 1_000_000
+MAX_TEXT_CHARS = 5_000
+MAX_LIST_ITEMS = 200
+MAX_NODES = 20_000
+MAX_DEPTH = 20
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file, located as precisely as we can."""
+
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        key = f" {self.path}:" if self.path else ""
+        label = "" if self.severity == "error" else f" {self.severity}:"
+        return f"{where}:{label}{key} {self.message}"
+
+
+class ContentInvalid(Exception):
+    """Raised with every error found in a content file (warnings ride along)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated topic: its content, the file it came from and any warnings."""
+
+    content: Content
+    path: Path
+    warnings: list[Problem]
+
+
+def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BYTES) -> Loaded:
+    """Return the validated content of `path`, or raise `ContentInvalid`.
+
+    Unknown keys are warnings, or errors when `strict` is true.
+    """
+    path = Path(path)
+    name = str(path)
+
+    def fail(message: str, line: int = 0, col: int = 0) -> typing.NoReturn:
+        raise ContentInvalid([Problem(name, line, col, "", message)])
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        fail("file not found")
+    except IsADirectoryError:
+        fail("is a folder, expected a YAML file")
+    except OSError as exc:
+        fail(f"cannot read the file: {exc.strerror}")
+    if len(data) > max_bytes:
+        fail(f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}")
+    text = decode(data, name)
+    if not text.strip():
+        fail("file is empty; expected a mapping with keys such as title, main_message, sections")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = f"invalid YAML: {exc.problem or exc.context}"
+        if mark is None:
+            fail(what)
+        fail(what, mark.line + 1, mark.column + 1)
+    except yaml.YAMLError as exc:
+        fail(f"invalid YAML: {exc}")
+    except RecursionError:
+        fail("the YAML is nested too deeply")
+    if root is None:
+        fail("file holds no content; expected a mapping with keys such as title, main_message")
+
+    walker = _Walker(name, strict)
+    content = walker.convert(root, Content, "", 0)
+    errors = [p for p in walker.problems if p.severity == "error"]
+    if errors:
+        raise ContentInvalid(walker.problems)
+    return Loaded(content, path, walker.problems)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Return `data` as text: UTF-8 with or without a BOM, any line endings."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ContentInvalid(
+            [Problem(name, 0, 0, "", f"not valid UTF-8 at byte offset {exc.start}; save the file as UTF-8")]
+        ) from None
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _TAG + "null":
+        return "nothing"
+    return f"{node.tag.removeprefix(_TAG)} {node.value!r}"
+
+
+class _Walker:
+    """Converts a composed YAML node tree into dataclasses, collecting problems."""
+
+    def __init__(self, file: str, strict: bool):
+        self.file = file
+        self.strict = strict
+        self.problems: list[Problem] = []
+        self.nodes = 0
+
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    def problem(self, node: yaml.Node, path: str, message: str, severity: str = "error") -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message, severity))
+
+    def convert(self, node: yaml.Node, kind: typing.Any, path: str, depth: int) -> typing.Any:
+        """Return `node` converted to `kind`, or None after recording a problem."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            if self.nodes == MAX_NODES + 1 or depth == MAX_DEPTH + 1:
+                self.problem(node, path, f"too many or too deeply nested values (limit {MAX_NODES:,} values)")
+            return None
+        if node.tag not in _PLAIN_TAGS:
+            self.problem(node, path, f"the tag {node.tag!r} is not allowed; content is plain text, lists and mappings")
+            return None
+        optional = False
+        if isinstance(kind, types.UnionType):
+            kind = next(a for a in typing.get_args(kind) if a is not type(None))
+            optional = True
+        if node.tag == _TAG + "null":
+            if not optional:
+                self.problem(node, path, f"expected {_expected(kind)}, got nothing")
+            return None
+        if dataclasses.is_dataclass(kind):
+            return self.mapping(node, kind, path, depth)
+        if typing.get_origin(kind) is list:
+            return self.sequence(node, typing.get_args(kind)[0], path, depth)
+        if kind is dt.date:
+            return self.date(node, path)
+        return self.text(node, path)
+
+    def mapping(self, node: yaml.Node, kind: type, path: str, depth: int) -> typing.Any:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, path, f"expected a mapping of {_expected(kind)}, got {_describe(node)}")
+            return None
+        hints = typing.get_type_hints(kind)
+        fields = {f.name: f for f in dataclasses.fields(kind)}
+        values: dict[str, typing.Any] = {}
+        seen: dict[str, yaml.Node] = {}
+        errors_before = self.errors()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            where = f"{path}.{key}" if path else str(key)
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                self.problem(key_node, where, f"duplicate key (first set on line {first}); keep one")
+                continue
+            if key not in fields:
+                known = ", ".join(fields)
+                severity = "error" if self.strict else "warning"
+                self.problem(key_node, where, f"unknown key; expected one of: {known}", severity)
+                continue
+            seen[key] = key_node
+            values[key] = self.convert(value_node, hints[key], where, depth + 1)
+        for name, f in fields.items():
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if required and name not in seen:
+                where = f"{path}.{name}" if path else name
+                self.problem(node, where, f"missing required key ({_expected(hints[name])})")
+        if self.errors() > errors_before:
+            return None
+        values = {k: v for k, v in values.items() if v is not None}
+        return self.finish(kind(**values), node, path)
+
+    def finish(self, obj: typing.Any, node: yaml.Node, path: str) -> typing.Any:
+        """Check rules that span a whole object; return it unchanged."""
+        prefix = f"{path}." if path else ""
+        if isinstance(obj, Organisation):
+            if not _COLOUR.fullmatch(obj.colour):
+                self.problem(node, prefix + "colour", f"expected a colour like #1f4e79, got {obj.colour!r}")
+            if obj.logo and not obj.logo_alt:
+                self.problem(node, prefix + "logo_alt", "a logo needs alt text describing it (logo_alt)")
+        for key in ("url", "website"):
+            value = getattr(obj, key, None) if isinstance(obj, (Content, Organisation, Source)) else None
+            if value and not value.startswith(("https://", "http://")):
+                self.problem(node, prefix + key, f"expected an address starting with https://, got {value!r}")
+        return obj
+
+    def sequence(self, node: yaml.Node, item: typing.Any, path: str, depth: int) -> list | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, path, f"expected a list of {_expected(item)}, got {_describe(node)}")
+            return None
+        if len(node.value) > MAX_LIST_ITEMS:
+            self.problem(node, path, f"{len(node.value)} items, more than the limit of {MAX_LIST_ITEMS}")
+            return None
+        errors_before = self.errors()
+        items = [self.convert(child, item, f"{path}[{i}]", depth + 1) for i, child in enumerate(node.value)]
+        return None if self.errors() > errors_before else items
+
+    def date(self, node: yaml.Node, path: str) -> dt.date | None:
+        if isinstance(node, yaml.ScalarNode) and len(node.value) == 10:
+            try:
+                return dt.date.fromisoformat(node.value)
+            except ValueError:
+                pass
+        self.problem(node, path, f"expected a date like 2026-01-31, got {_describe(node)}")
+        return None
+
+    def text(self, node: yaml.Node, path: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, path, f"expected text, got {_describe(node)}")
+            return None
+        value = node.value.strip()
+        if not value:
+            self.problem(node, path, "expected text, got an empty string")
+            return None
+        if len(value) > MAX_TEXT_CHARS:
+            self.problem(node, path, f"text is {len(value):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
+            return None
+        return value
+
+
+def _expected(kind: typing.Any) -> str:
+    if isinstance(kind, types.UnionType):
+        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    if dataclasses.is_dataclass(kind):
+        names = [f.name for f in dataclasses.fields(kind) if f.default is dataclasses.MISSING]
+        return "keys " + ", ".join(names)
+    if typing.get_origin(kind) is list:
+        return "a list of " + _expected(typing.get_args(kind)[0])
+    if kind is dt.date:
+        return "a date like 2026-01-31"
+    return "text"

@@ -1,0 +1,68 @@
+"""Render: typed `Content` in, text out, through the Jinja2 templates in `templates/`.
+
+`render_html(content, options)` returns the handout as one HTML document (print CSS
+inlined) for `pdf.py`; `render_slide_plan(content)` returns the deck as a list of
+slide dicts for `slides.py`, planned by `slides.yaml.j2`. Autoescape is on for HTML and
+undefined names are errors; content text is only ever passed as data, never parsed as
+a template.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .model import Content
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
+
+
+@dataclasses.dataclass(frozen=True)
+class HandoutOptions:
+    """How to lay out the handout: paper size and print size."""
+
+    paper: str = "letter"
+    large_print: bool = False
+
+
+@cache
+def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
+    """Return the Jinja2 environment for `folder`: strict, autoescaped HTML."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = _long_date
+    env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
+    return env
+
+
+def _long_date(value: dt.date) -> str:
+    return f"{value.strftime('%B')} {value.day}, {value.year}"
+
+
+def render_html(content: Content, options: HandoutOptions = HandoutOptions(), folder: Path = TEMPLATES) -> str:
+    """Return the handout for `content` as a complete HTML document."""
+    template = environment(folder).get_template("handout.html.j2")
+    return template.render(c=content, paper=PAPER_SIZES[options.paper], large=options.large_print)
+
+
+def render_slide_plan(content: Content, folder: Path = TEMPLATES) -> list[dict]:
+    """Return the slides for `content`: dicts with layout, title, bullets and notes."""
+    text = environment(folder).get_template("slides.yaml.j2").render(c=content)
+    try:
+        plan = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"slides.yaml.j2 did not render to valid YAML: {exc}") from None
+    if not isinstance(plan, list) or not all(isinstance(s, dict) and "title" in s for s in plan):
+        raise ValueError("slides.yaml.j2 must render to a list of slides, each with a title")
+    return plan

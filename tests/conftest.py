@@ -1,0 +1,45 @@
+"""Shared helpers: run the CLI in-process and build small content files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from handouts.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+
+def run(*argv: str) -> Result:
+    """Run `handouts argv...` in this process; return its exit code and output."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        code = main(list(argv), out=out, err=err)
+    except SystemExit as exc:  # argparse usage errors and --help/--version
+        code = exc.code if isinstance(exc.code, int) else 1
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def minimal_text() -> str:
+    return (FIXTURES / "minimal.yaml").read_text()
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write text to a file in a temporary folder and return its path."""
+
+    def _write(text: str | bytes, name: str = "content.yaml") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+        return path
+
+    return _write
