@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .config import CONFIG_NAME, Config, load_config
 from .load import ContentInvalid, Loaded, load
 
 
@@ -28,21 +29,24 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate the content and write the handout and slides",
                                 description="Validate CONTENT, then write handout.pdf, "
                                 "handout-large-print.pdf and slides.pptx into the output folder.")
-    build.add_argument("content", nargs="?", default="content.yaml", type=Path,
-                       help="the content file (default: content.yaml)")
-    build.add_argument("--out", default=Path("output"), type=Path, metavar="DIR",
-                       help="the output folder (default: output)")
-    build.add_argument("--paper", choices=["letter", "a4"], default="letter",
-                       help="paper size of the handout (default: letter)")
+    build.add_argument("content", nargs="?", type=Path,
+                       help="the content file (default: from handouts.yaml, else content.yaml)")
+    build.add_argument("--out", type=Path, metavar="DIR",
+                       help="the output folder (default: from handouts.yaml, else output)")
+    build.add_argument("--paper", choices=["letter", "a4"],
+                       help="paper size of the handout (default: from handouts.yaml, else letter)")
     build.add_argument("--theme", type=Path, metavar="PPTX",
                        help="a .pptx whose master and layouts the slides use")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     check = commands.add_parser("check", help="validate the content without building",
                                 description="Validate CONTENT and report every problem found.")
-    check.add_argument("content", nargs="?", default="content.yaml", type=Path,
-                       help="the content file (default: content.yaml)")
+    check.add_argument("content", nargs="?", type=Path,
+                       help="the content file (default: from handouts.yaml, else content.yaml)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    for sub in (build, check):
+        sub.add_argument("--config", type=Path, metavar="FILE",
+                         help=f"the project config file (default: {CONFIG_NAME} if present)")
     return top
 
 
@@ -52,6 +56,9 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     err = err or sys.stderr
     args = parser().parse_args(argv)
     try:
+        config = load_config(args.config, strict=args.strict)
+        if args.content is None:
+            args.content = config.resolve(config.content[0])
         loaded = load(args.content, strict=args.strict)
     except ContentInvalid as exc:
         for problem in exc.problems:
@@ -64,15 +71,18 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     if args.command == "check":
         print(f"{args.content}: ok", file=out)
         return 0
-    return _build(loaded, args, out, err)
+    return _build(loaded, args, config, out, err)
 
 
-def _build(loaded: Loaded, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _build(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
     import jinja2
 
     from .build import BuildOptions, build_topic
     from .slides import ThemeError
 
+    args.out = args.out or config.resolve(config.out)
+    args.paper = args.paper or config.paper
+    args.theme = args.theme or (config.resolve(config.theme) if config.theme else None)
     if args.theme is not None and not args.theme.is_file():
         print(f"{args.theme}: theme file not found", file=err)
         return 1

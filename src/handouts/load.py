@@ -68,6 +68,8 @@ class Loaded:
     content: Content
     path: Path
     warnings: list[Problem]
+    locations: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict, compare=False)
+    """Line and column of every key path, e.g. {"sections[0].points[1]": (6, 38)}."""
 
 
 def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BYTES) -> Loaded:
@@ -76,6 +78,16 @@ def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BY
     Unknown keys are warnings, or errors when `strict` is true.
     """
     path = Path(path)
+    root = parse(path, max_bytes)
+    if root is None:
+        raise ContentInvalid([Problem(str(path), 0, 0, "", "file is empty; expected a mapping with keys such as "
+                                      "title, main_message, sections")])
+    content, warnings, locations = convert(root, Content, str(path), strict)
+    return Loaded(content, path, warnings, locations)
+
+
+def parse(path: Path, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
+    """Return the YAML node tree of `path` (None when it holds nothing), or raise `ContentInvalid`."""
     name = str(path)
 
     def fail(message: str, line: int = 0, col: int = 0) -> typing.NoReturn:
@@ -93,9 +105,9 @@ def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BY
         fail(f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}")
     text = decode(data, name)
     if not text.strip():
-        fail("file is empty; expected a mapping with keys such as title, main_message, sections")
+        return None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = f"invalid YAML: {exc.problem or exc.context}"
@@ -106,15 +118,15 @@ def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BY
         fail(f"invalid YAML: {exc}")
     except RecursionError:
         fail("the YAML is nested too deeply")
-    if root is None:
-        fail("file holds no content; expected a mapping with keys such as title, main_message")
 
+
+def convert(root: yaml.Node, kind: type, name: str, strict: bool = False):
+    """Return (`kind` instance, warnings, {key path: (line, col)}) for `root`, or raise `ContentInvalid`."""
     walker = _Walker(name, strict)
-    content = walker.convert(root, Content, "", 0)
-    errors = [p for p in walker.problems if p.severity == "error"]
-    if errors:
+    value = walker.convert(root, kind, "", 0)
+    if walker.errors():
         raise ContentInvalid(walker.problems)
-    return Loaded(content, path, walker.problems)
+    return value, walker.problems, walker.locations
 
 
 def decode(data: bytes, name: str) -> str:
@@ -144,6 +156,7 @@ class _Walker:
         self.file = file
         self.strict = strict
         self.problems: list[Problem] = []
+        self.locations: dict[str, tuple[int, int]] = {}
         self.nodes = 0
 
     def errors(self) -> int:
@@ -160,6 +173,7 @@ class _Walker:
             if self.nodes == MAX_NODES + 1 or depth == MAX_DEPTH + 1:
                 self.problem(node, path, f"too many or too deeply nested values (limit {MAX_NODES:,} values)")
             return None
+        self.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _PLAIN_TAGS:
             self.problem(node, path, f"the tag {node.tag!r} is not allowed; content is plain text, lists and mappings")
             return None
@@ -175,16 +189,41 @@ class _Walker:
             return self.mapping(node, kind, path, depth)
         if typing.get_origin(kind) is list:
             return self.sequence(node, typing.get_args(kind)[0], path, depth)
+        if typing.get_origin(kind) is dict:
+            return self.dictionary(node, typing.get_args(kind)[1], path, depth)
         if kind is dt.date:
             return self.date(node, path)
+        if kind in (bool, int, float):
+            return self.number(node, kind, path)
         return self.text(node, path)
+
+    def dictionary(self, node: yaml.Node, item: typing.Any, path: str, depth: int) -> dict | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, path, f"expected a mapping of names to {_expected(item)}, got {_describe(node)}")
+            return None
+        errors_before = self.errors()
+        result = {}
+        for key_node, value_node in node.value:
+            key = self.text(key_node, path)
+            where = f"{path}.{key}"
+            if key in result:
+                self.problem(key_node, where, "duplicate key; keep one")
+            result[key] = self.convert(value_node, item, where, depth + 1)
+        return None if self.errors() > errors_before else result
+
+    def number(self, node: yaml.Node, kind: type, path: str) -> typing.Any:
+        tags = {bool: ("bool",), int: ("int",), float: ("int", "float")}[kind]
+        if isinstance(node, yaml.ScalarNode) and node.tag.removeprefix(_TAG) in tags:
+            return kind(yaml.safe_load(node.value))
+        self.problem(node, path, f"expected {_expected(kind)}, got {_describe(node)}")
+        return None
 
     def mapping(self, node: yaml.Node, kind: type, path: str, depth: int) -> typing.Any:
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, path, f"expected a mapping of {_expected(kind)}, got {_describe(node)}")
             return None
         hints = typing.get_type_hints(kind)
-        fields = {f.name: f for f in dataclasses.fields(kind)}
+        fields = {f.name: f for f in dataclasses.fields(kind) if f.metadata.get("key", True)}
         values: dict[str, typing.Any] = {}
         seen: dict[str, yaml.Node] = {}
         errors_before = self.errors()
@@ -264,10 +303,13 @@ def _expected(kind: typing.Any) -> str:
     if isinstance(kind, types.UnionType):
         kind = next(a for a in typing.get_args(kind) if a is not type(None))
     if dataclasses.is_dataclass(kind):
-        names = [f.name for f in dataclasses.fields(kind) if f.default is dataclasses.MISSING]
+        names = [f.name for f in dataclasses.fields(kind)
+                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
         return "keys " + ", ".join(names)
     if typing.get_origin(kind) is list:
         return "a list of " + _expected(typing.get_args(kind)[0])
+    if typing.get_origin(kind) is dict:
+        return "a mapping of names to " + _expected(typing.get_args(kind)[1])
     if kind is dt.date:
         return "a date like 2026-01-31"
-    return "text"
+    return {bool: "true or false", int: "a whole number", float: "a number"}.get(kind, "text")

@@ -1,0 +1,78 @@
+"""Project configuration: `handouts.yaml` in, a typed `Config` out.
+
+A project keeps its defaults in `handouts.yaml` (found in the current folder, or given
+with `--config`): which content files to build, where outputs go, the paper size,
+the slide master, and the thresholds of `handouts check`. Command-line options win
+over the file; the file wins over the defaults below. It is validated like content:
+every problem is reported with file, line, column and key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load import ContentInvalid, Problem, convert, parse
+
+CONFIG_NAME = "handouts.yaml"
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Thresholds and switches for `handouts check`."""
+
+    grade_error: float = 8.0
+    """Reading grade (SMOG) above which a section or the handout is an error."""
+    grade_warning: float = 6.0
+    """Reading grade (SMOG) above which it is a warning."""
+    disabled: dict[str, str] = field(default_factory=dict)
+    """Rules turned off, each with the reason: {rule id: why}."""
+    terms: list[str] = field(default_factory=list)
+    """Extra medical terms that must be defined in the glossary when used."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """A project's defaults for `build` and `check`."""
+
+    content: list[str] = field(default_factory=lambda: ["content.yaml"])
+    """Content files or folders of them to build, relative to the config file."""
+    out: str = "output"
+    """The output folder, relative to the config file."""
+    paper: str = "letter"
+    """Paper size of the handout: letter or a4."""
+    theme: str | None = None
+    """A .pptx whose master and layouts the slides use."""
+    aspect: str = "16:9"
+    """Slide shape: 16:9 or 4:3."""
+    brand: str | None = None
+    """A YAML file of organisation details (name, logo, phone, colours) for every topic."""
+    check: CheckConfig = field(default_factory=CheckConfig)
+    """Settings for `handouts check`."""
+    root: Path = field(default=Path("."), compare=False, metadata={"key": False})
+    """Not a key: the folder the config file is in; relative paths start there."""
+
+    def resolve(self, value: str) -> Path:
+        """Return `value` as a path, relative to the config file's folder."""
+        return self.root / value
+
+
+def load_config(path: Path | None = None, *, strict: bool = False) -> Config:
+    """Return the project config from `path`, or `handouts.yaml` here, or the defaults."""
+    if path is None:
+        path = Path(CONFIG_NAME)
+        if not path.is_file():
+            return Config()
+    root = parse(path)
+    if root is None:
+        return Config(root=path.parent)
+    config, warnings, _ = convert(root, Config, str(path), strict)
+    errors = []
+    if config.paper not in ("letter", "a4"):
+        errors.append("paper: expected letter or a4")
+    if config.aspect not in ("16:9", "4:3"):
+        errors.append("aspect: expected 16:9 or 4:3")
+    if errors:
+        raise ContentInvalid([Problem(str(path), 0, 0, "", e) for e in errors])
+    return dataclasses.replace(config, root=path.parent)
