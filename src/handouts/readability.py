@@ -165,7 +165,8 @@ def _guess(word: str) -> int:
     """
     word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
     word = re.sub(r"[^a-z]", "", word.lower()).replace("qu", "q")
-    if len(word) > 3 and word.endswith("es") and not re.search(r"([sxzcg]|ch|sh|[^aeiouy]l)es$", word):
+    sounded_es = re.search(r"([sxzcg]|ch|sh|[^aeiouy]l)es$", word)
+    if len(word) > 3 and word.endswith("es") and not sounded_es:
         word = word[:-2]
     elif len(word) > 3 and word.endswith("ed") and not re.search(r"[td]ed$", word):
         word = word[:-2]
