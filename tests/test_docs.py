@@ -1,0 +1,16 @@
+"""The docs describe the model as it is."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from handouts import model
+
+from .conftest import ROOT
+
+
+def it_documents_every_content_key():
+    doc = (ROOT / "docs" / "content.md").read_text()
+    for cls in (model.Content, model.Section, model.Term, model.Source, model.GetHelp, model.Organisation):
+        for field in dataclasses.fields(cls):
+            assert f"| `{field.name}` |" in doc, f"{cls.__name__}.{field.name} is not in docs/content.md"
