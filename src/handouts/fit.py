@@ -148,19 +148,21 @@ def pack(paragraphs: list[str], face: Face, width: float, height: float,
     """Return the largest size (not below `floor`) and the fewest boxes that hold `paragraphs`.
 
     One box at the largest size that fits; else as few boxes as the floor size needs,
-    at the largest size that still needs no more, filled in order.
+    at the largest size that still needs no more, filled in order. A paragraph too big
+    for a box even alone gets a box of its own, and everything is set at the floor size.
     """
     size = fit_size(paragraphs, face, width, height, start, floor)
     if size is not None:
         return Packing(size, [list(range(len(paragraphs)))], [])
-    fewest = len(_fill(paragraphs, face, floor, width, height))
-    for size in range(start, floor - 1, -1):
+    too_big = [i for i, p in enumerate(paragraphs) if not fits([p], face, floor, width, height)]
+    fewest = _fill(paragraphs, face, floor, width, height)
+    if too_big:  # it overflows anyway: as little as possible
+        return Packing(floor, fewest, too_big)
+    for size in range(start, floor, -1):
         groups = _fill(paragraphs, face, size, width, height)
-        if len(groups) <= fewest:
-            too_big = [i for i in range(len(paragraphs))
-                       if not fits([paragraphs[i]], face, floor, width, height)]
-            return Packing(size, groups, too_big)
-    raise AssertionError("unreachable: the floor size always packs")
+        if len(groups) <= len(fewest):
+            return Packing(size, groups, [])
+    return Packing(floor, fewest, [])
 
 
 def _fill(paragraphs: list[str], face: Face, size: float, width: float, height: float) -> list[list[int]]:

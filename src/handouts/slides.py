@@ -312,6 +312,7 @@ def _add_logo(prs, logo: Path, alt: str | None, warnings: list[str]) -> None:
 def describe(picture, alt: str | None) -> None:
     """Give `picture` alt text (`descr`), or mark it decorative when `alt` is empty."""
     c_nv_pr = picture._element.nvPicPr.cNvPr
+    c_nv_pr.attrib.pop("descr", None)  # python-pptx puts the file name there
     if alt:
         c_nv_pr.set("descr", alt)
         return
