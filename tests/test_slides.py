@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import io
 import re
 import shutil
 import subprocess
@@ -16,7 +18,7 @@ from pptx.util import Emu
 
 from handouts import fit
 from handouts.load import load
-from handouts.slides import DEFAULT_THEME, ThemeError, describe, find_layout, unique_titles
+from handouts.slides import DEFAULT_THEME, ThemeError, build_deck, describe, find_layout, unique_titles
 
 from .conftest import FIXTURES, run
 
@@ -208,6 +210,16 @@ class DescribeWarnings:
         assert "Traceback" not in result.err
 
 
+    def it_fails_with_strict_and_writes_nothing(self, tmp_path, minimal_text):
+        data = yaml.safe_load(minimal_text)
+        data["sections"][0]["points"].append("This point never ends. " * 150)
+        (tmp_path / "c.yaml").write_text(yaml.safe_dump(data))
+        result = run("build", str(tmp_path / "c.yaml"), "--out", str(tmp_path / "out"), "--strict")
+        assert result.code == 1
+        assert "a bullet does not fit" in result.err and "nothing was written" in result.err
+        assert not (tmp_path / "out").exists()
+
+
 class DescribeAspect:
     def it_is_16_by_9_by_default_and_4_by_3_on_request(self, tmp_path):
         wide, _ = build(tmp_path / "wide", FIXTURES / "minimal.yaml")
@@ -262,6 +274,22 @@ class DescribeAnOrganisationMaster:
         prs, result = build(tmp_path, STRESS, "--theme", str(renamed_master(tmp_path, "Arial")))
         assert "metric-compatible" not in result.err
         assert overflows(prs, bold_titles=False) == []
+
+    def it_uses_a_renamed_section_header_layout_for_section_slides(self, tmp_path):
+        plan = [{"layout": "section", "title": "Part one", "bullets": ["What comes next."]},
+                {"layout": "content", "title": "Details", "bullets": ["A point."], "notes": "Say it."}]
+        data = build_deck(plan, title="T", author="A", language="en", date=dt.date(2026, 1, 1),
+                          theme=renamed_master(tmp_path))
+        prs = Presentation(io.BytesIO(data))
+        assert [s.slide_layout.name for s in prs.slides] == ["Section", "Content"]
+        assert [s.has_notes_slide for s in prs.slides] == [False, True]
+
+    def it_says_so_when_the_theme_is_not_a_pptx(self, tmp_path):
+        (tmp_path / "clinic.pptx").write_text("not a deck")
+        result = run("build", str(FIXTURES / "minimal.yaml"), "--out", str(tmp_path / "out"),
+                     "--theme", str(tmp_path / "clinic.pptx"))
+        assert result.code == 1 and "cannot open the theme as a PowerPoint file" in result.err
+        assert "Traceback" not in result.err
 
     def it_is_taken_from_the_project_config(self, tmp_path):
         master = renamed_master(tmp_path)

@@ -89,9 +89,14 @@ def _build(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO
     if args.theme is not None and not args.theme.is_file():
         print(f"{args.theme}: theme file not found", file=err)
         return 1
+
+    def warn(message: str) -> None:
+        print(message, file=err)
+        if args.strict:
+            raise ThemeError("warnings are errors with --strict; nothing was written")
+
     try:
-        options = BuildOptions(paper=args.paper, theme=args.theme, aspect=args.aspect,
-                               warn=lambda message: print(message, file=err))
+        options = BuildOptions(paper=args.paper, theme=args.theme, aspect=args.aspect, warn=warn)
         written = build_topic(loaded, args.out, options)
     except jinja2.TemplateSyntaxError as exc:
         print(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", file=err)

@@ -26,6 +26,7 @@ from pathlib import Path
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.exc import PythonPptxError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches, Pt
 
@@ -64,7 +65,10 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     title slide with `logo_alt` as its alt text; every warning is passed to `warn`.
     """
     warnings: list[str] = []
-    prs = Presentation(str(theme or DEFAULT_THEME))
+    try:
+        prs = Presentation(str(theme or DEFAULT_THEME))
+    except (PythonPptxError, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ThemeError(f"cannot open the theme as a PowerPoint file: {exc}") from None
     _drop_slides(prs)
     if aspect:
         set_aspect(prs, aspect)
@@ -72,7 +76,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
     slides = [s for entry, name in zip(plan, titles) for s in _plan_slides(prs, entry, name, styles, warnings)]
     for planned, unique in zip(slides, unique_titles([s.title for s in slides])):
-        planned.title = unique
+        planned.title_text = dataclasses.replace(planned.title_text, paragraphs=[unique])
         _add_slide(prs, planned)
     if logo is not None:
         _add_logo(prs, logo, logo_alt, warnings)
@@ -252,7 +256,6 @@ def _fit_title(title: str, placeholder, body_box, styles: _Styles, warnings: lis
 
 def _add_slide(prs, planned: _Slide) -> None:
     slide = prs.slides.add_slide(planned.layout)
-    planned.title_text.paragraphs = [planned.title]
     _set_text(slide.shapes.title, planned.title_text)
     body = next((p for p in slide.placeholders if p.placeholder_format.idx != 0
                  and p.placeholder_format.type.real in (2, 4, 7)), None)
