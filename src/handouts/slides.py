@@ -207,7 +207,8 @@ def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[s
         raise ThemeError(f"the layout {layout.name!r} has no title placeholder")
     body_ph = next((p for p in layout.placeholders if p.placeholder_format.type.real in (2, 4, 7)), None)
     subtitle = bool(entry.get("subtitle"))
-    lines = [str(entry["subtitle"])] if subtitle else [str(b) for b in entry.get("bullets") or []]
+    lines = [entry["subtitle"]] if subtitle else entry.get("bullets") or []
+    lines = [" ".join(str(line).split()) for line in lines]  # a line break would start a paragraph
     if body_ph is None or not lines:
         text = _fit_title(title, title_ph, None, styles, warnings)[0]
         return [_Slide(layout, title, text, None, entry.get("notes"))]
