@@ -9,6 +9,7 @@ callers that only validate never pay for WeasyPrint.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from .load import Loaded
@@ -26,6 +27,9 @@ class BuildOptions:
 
     paper: str = "letter"
     theme: Path | None = None
+    aspect: str = "16:9"
+    warn: Callable[[str], None] | None = None
+    """Called with each warning about the outputs (e.g. slide text that cannot fit)."""
 
 
 def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions()) -> dict[str, bytes]:
@@ -45,6 +49,10 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions()) -> dict
         language=content.language,
         date=content.published,
         theme=options.theme,
+        aspect=options.aspect,
+        logo=loaded.path.parent / content.organisation.logo if content.organisation.logo else None,
+        logo_alt=content.organisation.logo_alt,
+        warn=options.warn,
     )
     return outputs
 

@@ -37,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
                        help="paper size of the handout (default: from handouts.yaml, else letter)")
     build.add_argument("--theme", type=Path, metavar="PPTX",
                        help="a .pptx whose master and layouts the slides use")
+    build.add_argument("--aspect", choices=["16:9", "4:3"],
+                       help="slide shape (default: from handouts.yaml, else 16:9)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     check = commands.add_parser("check", help="validate the content without building",
@@ -83,11 +85,19 @@ def _build(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO
     args.out = args.out or config.resolve(config.out)
     args.paper = args.paper or config.paper
     args.theme = args.theme or (config.resolve(config.theme) if config.theme else None)
+    args.aspect = args.aspect or config.aspect
     if args.theme is not None and not args.theme.is_file():
         print(f"{args.theme}: theme file not found", file=err)
         return 1
+
+    def warn(message: str) -> None:
+        print(message, file=err)
+        if args.strict:
+            raise ThemeError("warnings are errors with --strict; nothing was written")
+
     try:
-        written = build_topic(loaded, args.out, BuildOptions(paper=args.paper, theme=args.theme))
+        options = BuildOptions(paper=args.paper, theme=args.theme, aspect=args.aspect, warn=warn)
+        written = build_topic(loaded, args.out, options)
     except jinja2.TemplateSyntaxError as exc:
         print(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", file=err)
         return 1

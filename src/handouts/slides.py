@@ -2,26 +2,52 @@
 
 Each planned slide names a layout kind (title, section, content); the kind is matched
 to a layout of the master by name, so an organisation's own master works as long as
-it has layouts with those names. Speaker notes go on the notes page only when the
-plan has notes. The bytes are reproducible: zip entry times and document dates come
-from the content, never from the clock.
+it has layouts with those names (the bundled one is templates/theme.pptx, made by
+scripts/make-theme.py). The master is stretched to the asked aspect (16:9 or 4:3).
+
+Text always fits: every text box is measured with `fit.py` before saving, shrunk
+within a floor (titles 28pt, bullets 18pt), and a slide whose bullets still do not fit
+is split into continuation slides "Title (2 of 3)", never cutting a bullet. What cannot
+be made to fit is reported in the warnings passed to `warn`. Titles are in the title
+placeholder, first in reading order and unique; pictures carry alt text. Speaker notes
+go on the notes page only when the plan has notes. The bytes are reproducible: zip entry
+times and document dates come from the content, never from the clock.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+from lxml import etree
 from pptx import Presentation
-from pptx.util import Inches
+from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.exc import PythonPptxError
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.util import Emu, Inches, Pt
 
+from . import fit
+from .render import TEMPLATES
+
+DEFAULT_THEME = TEMPLATES / "theme.pptx"
 LAYOUT_NAMES = {
     "title": ("Title Slide", "Title"),
     "section": ("Section Header", "Section"),
     "content": ("Title and Content", "Title, Content", "Content"),
 }
+ASPECTS = {"16:9": 16 / 9, "4:3": 4 / 3}
+TITLE_FLOOR, BODY_FLOOR = 28, 18
+"""Smallest sizes text is shrunk to, in points (STANDARDS.md: slide text at least 18pt)."""
+INSET_X, INSET_Y = Inches(0.1), Inches(0.05)
+MIN_BODY = Inches(1.5)
+"""A long title may push the body down, but leaves it at least this tall."""
+NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+DECORATIVE = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 
 
 class ThemeError(ValueError):
@@ -29,30 +55,39 @@ class ThemeError(ValueError):
 
 
 def build_deck(plan: list[dict], *, title: str, author: str, language: str, date: dt.date,
-               theme: Path | None = None) -> bytes:
-    """Return a .pptx with one slide per entry of `plan`."""
-    prs = Presentation(str(theme) if theme else None)
-    if theme is None:
-        prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    for entry in plan:
-        slide = prs.slides.add_slide(find_layout(prs, entry.get("layout", "content")))
-        slide.shapes.title.text = str(entry["title"])
-        body = _body_placeholder(slide)
-        lines = [entry["subtitle"]] if entry.get("subtitle") else [str(b) for b in entry.get("bullets") or []]
-        if body is not None and lines:
-            frame = body.text_frame
-            frame.text = lines[0]
-            for line in lines[1:]:
-                frame.add_paragraph().text = line
-        elif body is not None:
-            body.element.getparent().remove(body.element)
-        if entry.get("notes"):
-            slide.notes_slide.notes_text_frame.text = str(entry["notes"])
+               theme: Path | None = None, aspect: str | None = "16:9",
+               logo: Path | None = None, logo_alt: str | None = None,
+               warn: Callable[[str], None] | None = None) -> bytes:
+    """Return a .pptx with the slides of `plan`, split where text does not fit.
+
+    `theme` is a .pptx whose master and layouts are used (default: the bundled one);
+    `aspect` is "16:9" or "4:3" (None keeps the master's own); `logo` goes on the
+    title slide with `logo_alt` as its alt text; every warning is passed to `warn`.
+    """
+    warnings: list[str] = []
+    try:
+        prs = Presentation(str(theme or DEFAULT_THEME))
+    except (PythonPptxError, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ThemeError(f"cannot open the theme as a PowerPoint file: {exc}") from None
+    _drop_slides(prs)
+    if aspect:
+        set_aspect(prs, aspect)
+    styles = _Styles(prs, warnings)
+    titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
+    slides = [s for entry, name in zip(plan, titles) for s in _plan_slides(prs, entry, name, styles, warnings)]
+    for planned, unique in zip(slides, unique_titles([s.title for s in slides])):
+        planned.title_text = dataclasses.replace(planned.title_text, paragraphs=[unique])
+        _add_slide(prs, planned)
+    if logo is not None:
+        _add_logo(prs, logo, logo_alt, warnings)
     props = prs.core_properties
     props.title, props.author, props.language = title, author, language
     props.last_modified_by, props.revision = author, 1
+    props.subject = props.keywords = props.comments = props.category = ""
     moment = dt.datetime.combine(date, dt.time())
     props.created = props.modified = props.last_printed = moment
+    for message in dict.fromkeys(warnings):
+        (warn or (lambda _: None))(message)
     out = io.BytesIO()
     prs.save(out)
     return _fixed_zip(out.getvalue(), moment)
@@ -71,11 +106,245 @@ def find_layout(prs, kind: str):
     raise ThemeError(f"the master has no layout named {names[0]!r} for {kind} slides; its layouts are: {available}")
 
 
-def _body_placeholder(slide):
-    for shape in slide.placeholders:
-        if shape.placeholder_format.idx != 0:
-            return shape
-    return None
+def set_aspect(prs, aspect: str) -> None:
+    """Make `prs` `aspect` wide, keeping its height; stretch the master and layouts to match."""
+    if aspect not in ASPECTS:
+        raise ThemeError(f"unknown aspect {aspect!r}; expected one of: {', '.join(ASPECTS)}")
+    width = Emu(round(prs.slide_height * ASPECTS[aspect] / 100) * 100)
+    ratio = width / prs.slide_width
+    if abs(ratio - 1) < 0.001:
+        return
+    prs.slide_width = width
+    for part in [prs.slide_master, *prs.slide_layouts]:
+        for xfrm in part._element.iter("{*}xfrm"):
+            off, ext = xfrm.find("a:off", NS), xfrm.find("a:ext", NS)
+            if off is None or ext is None:
+                continue
+            x, cx = int(off.get("x")), int(ext.get("cx"))
+            if etree.QName(xfrm.getparent().getparent()).localname == "pic":  # keep pictures' shape
+                off.set("x", str(round((x + cx / 2) * ratio - cx / 2)))
+            else:
+                off.set("x", str(round(x * ratio)))
+                ext.set("cx", str(round(cx * ratio)))
+            for child in ("chOff", "chExt"):
+                node = xfrm.find(f"a:{child}", NS)
+                if node is not None:
+                    key = "x" if child == "chOff" else "cx"
+                    node.set(key, str(round(int(node.get(key)) * ratio)))
+
+
+def unique_titles(titles: list[str]) -> list[str]:
+    """Return `titles` with repeats numbered, "Title (2)", so that every one is unique."""
+    taken, used, out = set(titles), set(), []
+    for title in titles:
+        candidate, number = title, 1
+        while candidate in used or (candidate != title and candidate in taken):
+            number += 1
+            candidate = f"{title} ({number})"
+        used.add(candidate)
+        out.append(candidate)
+    return out
+
+
+@dataclasses.dataclass
+class _Text:
+    """Text as it will be set in one placeholder: paragraphs, size and box."""
+
+    paragraphs: list[str]
+    size: int
+    box: tuple[int, int, int, int]  # left, top, width, height in EMU
+    bullets: bool = False
+    indent: int = 0
+
+
+@dataclasses.dataclass
+class _Slide:
+    layout: object
+    title: str
+    title_text: _Text
+    body: _Text | None
+    notes: str | None
+
+
+class _Styles:
+    """The faces and starting sizes of the master's title and body text."""
+
+    def __init__(self, prs, warnings: list[str]):
+        master = prs.slide_master._element
+        theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
+        self.theme_fonts = {
+            "+mj-lt": theme.find(".//a:majorFont/a:latin", NS).get("typeface"),
+            "+mn-lt": theme.find(".//a:minorFont/a:latin", NS).get("typeface"),
+        }
+        self.title_style = master.find("p:txStyles/p:titleStyle/a:lvl1pPr", NS)
+        self.body_style = master.find("p:txStyles/p:bodyStyle/a:lvl1pPr", NS)
+        marl = self.body_style.get("marL") if self.body_style is not None else None
+        self.indent = int(marl) if marl else int(Inches(0.375))
+        self.warnings = warnings
+
+    def of(self, placeholder, title: bool) -> tuple[fit.Face, int]:
+        """Return the face and starting size of text in `placeholder` of a layout."""
+        style = self.title_style if title else self.body_style
+        rprs = placeholder._element.findall("p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr", NS)
+        if style is not None:
+            rprs.append(style.find("a:defRPr", NS))
+        rprs = [r for r in rprs if r is not None]
+        size = next((int(r.get("sz")) // 100 for r in rprs if r.get("sz")), 40 if title else 28)
+        bold = next((r.get("b") in ("1", "true") for r in rprs if r.get("b")), False)
+        latin = next((r.find("a:latin", NS).get("typeface") for r in rprs if r.find("a:latin", NS) is not None),
+                     "+mj-lt" if title else "+mn-lt")
+        face, warning = fit.face_for(self.theme_fonts.get(latin, latin), bold)
+        if warning:
+            self.warnings.append(f"slides: {warning}")
+        return face, max(size, TITLE_FLOOR if title else BODY_FLOOR)
+
+
+def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[str]) -> list[_Slide]:
+    """Return the slides for one entry of the plan: one, or several if its bullets need them."""
+    layout = find_layout(prs, entry.get("layout", "content"))
+    title_ph = next((p for p in layout.placeholders if p.placeholder_format.idx == 0), None)
+    if title_ph is None:
+        raise ThemeError(f"the layout {layout.name!r} has no title placeholder")
+    body_ph = next((p for p in layout.placeholders if p.placeholder_format.type.real in (2, 4, 7)), None)
+    subtitle = bool(entry.get("subtitle"))
+    lines = [entry["subtitle"]] if subtitle else entry.get("bullets") or []
+    lines = [" ".join(str(line).split()) for line in lines]  # a line break would start a paragraph
+    if body_ph is None or not lines:
+        text = _fit_title(title, title_ph, None, styles, warnings)[0]
+        return [_Slide(layout, title, text, None, entry.get("notes"))]
+    face, start = styles.of(body_ph, title=False)
+    indent = 0 if subtitle else styles.indent
+    parts, suffix = 1, ""
+    for _ in range(3):  # a longer title ("(2 of 3)") may take room from the body: settle
+        title_text, body_box = _fit_title(title + suffix, title_ph, _box(body_ph), styles, warnings)
+        left, top, width, height = body_box
+        packing = fit.pack(lines, face, _pt(width - 2 * INSET_X - indent), _pt(height - 2 * INSET_Y),
+                           start, BODY_FLOOR)
+        if len(packing.groups) == parts:
+            break
+        parts = len(packing.groups)
+        suffix = f" ({parts} of {parts})" if parts > 1 else ""
+    for index in packing.too_big:
+        warnings.append(f"slides: {title!r}: a bullet does not fit on a slide even alone at "
+                        f"{BODY_FLOOR}pt, and runs off the slide: {_clip(lines[index])!r}")
+    slides = []
+    for number, group in enumerate(packing.groups, 1):
+        name = f"{title} ({number} of {parts})" if parts > 1 else title
+        head = dataclasses.replace(title_text, paragraphs=[name])
+        body = _Text([lines[i] for i in group], packing.size, body_box, not subtitle, indent)
+        slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None))
+    return slides
+
+
+def _fit_title(title: str, placeholder, body_box, styles: _Styles, warnings: list[str]):
+    """Return the title's text and the body box, pushed down when the title needs more room."""
+    face, start = styles.of(placeholder, title=True)
+    left, top, width, height = _box(placeholder)
+    inner = _pt(width - 2 * INSET_X)
+    size = fit.fit_size([title], face, inner, _pt(height - 2 * INSET_Y), start, TITLE_FLOOR)
+    if size is None:
+        size = TITLE_FLOOR
+        needed = Pt(fit.text_height([title], face, size, inner)) + 2 * INSET_Y + Pt(2) - height
+        below = body_box is not None and body_box[1] >= top + height - Pt(1)
+        grow = min(needed, max(body_box[3] - MIN_BODY, 0)) if below else 0
+        if grow < needed:
+            warnings.append(f"slides: the title {_clip(title)!r} does not fit its box even at {TITLE_FLOOR}pt")
+        height += grow
+        if below:
+            body_box = (body_box[0], body_box[1] + grow, body_box[2], body_box[3] - grow)
+    return _Text([title], size, (left, top, width, int(height))), body_box
+
+
+def _add_slide(prs, planned: _Slide) -> None:
+    slide = prs.slides.add_slide(planned.layout)
+    _set_text(slide.shapes.title, planned.title_text)
+    body = next((p for p in slide.placeholders if p.placeholder_format.idx != 0
+                 and p.placeholder_format.type.real in (2, 4, 7)), None)
+    if planned.body is not None and body is not None:
+        _set_text(body, planned.body)
+    for shape in list(slide.placeholders):
+        if shape.placeholder_format.idx != 0 and not (shape.has_text_frame and shape.text_frame.text):
+            shape.element.getparent().remove(shape.element)
+    tree = slide.shapes._spTree  # the title first in reading order
+    title = slide.shapes.title._element
+    tree.remove(title)
+    tree.insert(2, title)
+    if planned.notes:
+        slide.notes_slide.notes_text_frame.text = str(planned.notes)
+
+
+def _set_text(shape, text: _Text) -> None:
+    """Put `text` in `shape` with every measure the fitting assumed set explicitly."""
+    shape.left, shape.top, shape.width, shape.height = text.box
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = INSET_X
+    frame.margin_top = frame.margin_bottom = INSET_Y
+    frame.text = text.paragraphs[0]
+    for line in text.paragraphs[1:]:
+        frame.add_paragraph().text = line
+    for number, paragraph in enumerate(frame.paragraphs):
+        paragraph.line_spacing = Pt(fit.LINE * text.size)
+        paragraph.space_before = Pt(0 if number == 0 else fit.PARAGRAPH_GAP * text.size)
+        paragraph.space_after = Pt(0)
+        pPr = paragraph._p.get_or_add_pPr()
+        pPr.set("marL", str(text.indent))
+        pPr.set("indent", str(-text.indent))
+        if not text.bullets and pPr.find("a:buNone", NS) is None:
+            etree.SubElement(pPr, "{%s}buNone" % NS["a"])
+        for run in paragraph.runs:
+            run.font.size = Pt(text.size)
+
+
+def _add_logo(prs, logo: Path, alt: str | None, warnings: list[str]) -> None:
+    """Put the organisation's logo in the top right corner of the first slide."""
+    if logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif"):
+        warnings.append(f"slides: {logo}: a logo on slides must be PNG or JPEG; it was left out")
+        return
+    if not logo.is_file():
+        warnings.append(f"slides: {logo}: logo not found; it was left out")
+        return
+    slide = prs.slides[0]
+    height = Inches(0.8)
+    picture = slide.shapes.add_picture(str(logo), 0, Inches(0.3), height=height)
+    picture.left = prs.slide_width - picture.width - Inches(0.4)
+    picture.name = "Logo"
+    describe(picture, alt)
+
+
+def describe(picture, alt: str | None) -> None:
+    """Give `picture` alt text (`descr`), or mark it decorative when `alt` is empty."""
+    c_nv_pr = picture._element.nvPicPr.cNvPr
+    c_nv_pr.attrib.pop("descr", None)  # python-pptx puts the file name there
+    if alt:
+        c_nv_pr.set("descr", alt)
+        return
+    ext_lst = c_nv_pr.find("a:extLst", NS)
+    if ext_lst is None:
+        ext_lst = etree.SubElement(c_nv_pr, "{%s}extLst" % NS["a"])
+    ext = etree.SubElement(ext_lst, "{%s}ext" % NS["a"], uri=DECORATIVE)
+    etree.SubElement(ext, "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative", val="1")
+
+
+def _box(shape) -> tuple[int, int, int, int]:
+    return int(shape.left), int(shape.top), int(shape.width), int(shape.height)
+
+
+def _pt(emu: int) -> float:
+    return emu / 12700
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _drop_slides(prs) -> None:
+    """Remove any slides the theme file came with; only its master and layouts are used."""
+    ids = prs.slides._sldIdLst
+    for slide_id in list(ids):
+        prs.part.drop_rel(slide_id.rId)
+        ids.remove(slide_id)
 
 
 def _fixed_zip(data: bytes, moment: dt.datetime) -> bytes:

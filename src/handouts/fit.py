@@ -1,0 +1,176 @@
+"""Fit text: paragraphs, a font and a box in; the font size and slide split that fit out.
+
+A .pptx does not carry its fonts, and "shrink text on overflow" is only honoured when a
+person edits the box, so the deck is laid out here, before it is saved: every paragraph
+is wrapped at the box width with the advance widths of a font file metric-compatible
+with the one that renders it (Liberation Sans for Arial, shipped in templates/fonts),
+and line heights are added up and compared with the box height.
+
+`face_for(typeface, bold)` returns the `Face` to measure a typeface with (and a warning
+when only an approximation with a safety margin is known); `fits` and `text_height`
+measure; `fit_size` returns the largest size that fits; `pack` shrinks within a floor and
+then splits paragraphs across several boxes, never cutting one.
+
+The model is deliberately pessimistic: no kerning, breaks only at spaces (an overlong
+word is broken between characters, as PowerPoint and LibreOffice do), fixed line
+spacing of `LINE` times the size (the deck sets it explicitly) and a little room to
+spare on the width.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from .render import TEMPLATES
+
+FONTS = TEMPLATES / "fonts"
+LINE = 1.2
+"""Line height as a multiple of the font size; slides.py sets exactly this spacing."""
+PARAGRAPH_GAP = 0.4
+"""Space before every paragraph but the first, as a multiple of the font size."""
+WIDTH_SLACK = 0.97
+"""Share of the measured line width we fill, for renderers' rounding."""
+UNKNOWN_MARGIN = 1.2
+"""Widths of a font with no metric-compatible file are measured this much wider."""
+
+METRIC_COMPATIBLE = {
+    "arial": "LiberationSans",
+    "helvetica": "LiberationSans",
+    "helvetica neue": "LiberationSans",
+    "arimo": "LiberationSans",
+    "liberation sans": "LiberationSans",
+}
+"""Typeface names (lower case) that a bundled font file has the same advance widths as."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Face:
+    """A typeface as the deck names it, measured with a font file (and a margin)."""
+
+    typeface: str
+    file: Path
+    margin: float = 1.0
+
+    def width(self, text: str, size: float) -> float:
+        """Return the advance width of `text` at `size` points, in points."""
+        advances, default = _advances(self.file)
+        units = sum(advances.get(ord(ch), default) for ch in text)
+        return units * size * self.margin
+
+
+@cache
+def _advances(file: Path) -> tuple[dict[int, float], float]:
+    """Return {code point: advance in ems} for `file`, and the advance for missing glyphs."""
+    with TTFont(file) as font:
+        upem = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        advances = {code: metrics[glyph][0] / upem for code, glyph in font.getBestCmap().items()}
+    return advances, 1.0  # a glyph from a fallback font: count a full em
+
+
+def face_for(typeface: str, bold: bool = False) -> tuple[Face, str | None]:
+    """Return the face to measure `typeface` with, and a warning when it is approximate."""
+    family = METRIC_COMPATIBLE.get(typeface.strip().lower())
+    style = "Bold" if bold else "Regular"
+    if family:
+        return Face(typeface, FONTS / f"{family}-{style}.ttf"), None
+    warning = (f"font {typeface!r} has no metric-compatible file here; its text is measured "
+               f"as Liberation Sans with {round((UNKNOWN_MARGIN - 1) * 100)}% to spare")
+    return Face(typeface, FONTS / f"LiberationSans-{style}.ttf", UNKNOWN_MARGIN), warning
+
+
+def wrap(text: str, face: Face, size: float, width: float) -> list[str]:
+    """Return `text` broken into lines no wider than `width` points."""
+    width *= WIDTH_SLACK
+    lines: list[str] = []
+    for hard_line in text.replace("\v", "\n").split("\n"):
+        line = ""
+        for word in hard_line.split():
+            candidate = f"{line} {word}" if line else word
+            if face.width(candidate, size) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while face.width(word, size) > width:
+                cut = _longest_prefix(word, face, size, width)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+def _longest_prefix(word: str, face: Face, size: float, width: float) -> int:
+    cut = 1
+    while cut < len(word) and face.width(word[:cut + 1], size) <= width:
+        cut += 1
+    return cut
+
+
+def text_height(paragraphs: list[str], face: Face, size: float, width: float) -> float:
+    """Return the height in points of `paragraphs` set at `size` in a box `width` wide."""
+    lines = sum(len(wrap(p, face, size, width)) for p in paragraphs)
+    gaps = max(len(paragraphs) - 1, 0) * PARAGRAPH_GAP * size
+    return lines * LINE * size + gaps
+
+
+def fits(paragraphs: list[str], face: Face, size: float, width: float, height: float) -> bool:
+    """Return whether `paragraphs` at `size` fit in a box of `width` x `height` points."""
+    return text_height(paragraphs, face, size, width) <= height
+
+
+def fit_size(paragraphs: list[str], face: Face, width: float, height: float,
+             start: int, floor: int) -> int | None:
+    """Return the largest whole size from `start` down to `floor` that fits, or None."""
+    for size in range(start, floor - 1, -1):
+        if fits(paragraphs, face, size, width, height):
+            return size
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Packing:
+    """Paragraphs spread over boxes: the size, the paragraph indices per box, and misfits."""
+
+    size: int
+    groups: list[list[int]]
+    too_big: list[int]
+    """Indices of paragraphs that do not fit in a box even alone at the floor size."""
+
+
+def pack(paragraphs: list[str], face: Face, width: float, height: float,
+         start: int, floor: int) -> Packing:
+    """Return the largest size (not below `floor`) and the fewest boxes that hold `paragraphs`.
+
+    One box at the largest size that fits; else as few boxes as the floor size needs,
+    at the largest size that still needs no more, filled in order. A paragraph too big
+    for a box even alone gets a box of its own, and everything is set at the floor size.
+    """
+    size = fit_size(paragraphs, face, width, height, start, floor)
+    if size is not None:
+        return Packing(size, [list(range(len(paragraphs)))], [])
+    too_big = [i for i, p in enumerate(paragraphs) if not fits([p], face, floor, width, height)]
+    fewest = _fill(paragraphs, face, floor, width, height)
+    if too_big:  # it overflows anyway: as little as possible
+        return Packing(floor, fewest, too_big)
+    for size in range(start, floor, -1):
+        groups = _fill(paragraphs, face, size, width, height)
+        if len(groups) <= len(fewest):
+            return Packing(size, groups, [])
+    return Packing(floor, fewest, [])
+
+
+def _fill(paragraphs: list[str], face: Face, size: float, width: float, height: float) -> list[list[int]]:
+    """Return paragraph indices in boxes, each box filled in order as far as it holds."""
+    groups: list[list[int]] = []
+    for index, paragraph in enumerate(paragraphs):
+        if groups and fits([paragraphs[i] for i in groups[-1]] + [paragraph], face, size, width, height):
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
