@@ -1,4 +1,4 @@
-"""Colour contrast: two #rrggbb colours in, their WCAG 2.x contrast ratio out.
+"""Colour: #rrggbb colours in, their WCAG 2.x contrast ratio (or a pale tint) out.
 
 Used by the loader to reject a brand colour that would be unreadable as text on white
 (WCAG SC 1.4.3 asks for 4.5:1; the handout prints headings and links in it), and by
@@ -22,3 +22,9 @@ def contrast(a: str, b: str = "#ffffff") -> float:
     """Return the contrast ratio of colours `a` and `b`: 1 (none) to 21 (black on white)."""
     light, dark = sorted((luminance(a), luminance(b)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def tint(colour: str, strength: float = 0.1) -> str:
+    """Return `colour` mixed into white at `strength` (0 white, 1 the colour), as #rrggbb."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in channels)
