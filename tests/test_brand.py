@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pikepdf
 import pytest
 from PIL import Image
+from pptx import Presentation
+from pypdf import PdfReader
 
 from handouts.colour import contrast
 from handouts.load import ContentInvalid, load
@@ -137,3 +140,29 @@ class DescribeTheLogo:
         path = write(minimal_text.replace("  name: Test Clinic\n",
                                           "  name: Test Clinic\n  logo: mark.png\n  logo_alt: Test Clinic logo\n"))
         assert load(path).content.organisation.logo == str((tmp_path / "mark.png").resolve())
+
+
+class DescribeABrandedBuild:
+    def it_drives_both_the_handout_and_the_slides(self, write, minimal_text, brand, tmp_path):
+        path = write("brand: brand/brand.yaml\n" + without_organisation(minimal_text))
+        result = run("build", str(path), "--out", str(tmp_path / "out"))
+        assert result.code == 0, result.err
+        with pikepdf.open(tmp_path / "out" / "handout.pdf") as pdf:
+            figures = [str(e.Alt) for e in _elements(pdf.Root.StructTreeRoot.K) if str(e.S) == "/Figure"]
+        assert figures[0] == "Brand Clinic logo"
+        text = " ".join(PdfReader(tmp_path / "out" / "handout.pdf").pages[0].extract_text().split())
+        assert "Brand Clinic" in text and "555-0111" in text
+        deck = Presentation(tmp_path / "out" / "slides.pptx")
+        assert deck.core_properties.author == "Brand Clinic"
+        assert deck.slides[0].placeholders[1].text == "Brand Clinic"
+
+
+def _elements(node):
+    """Yield the structure elements under `node`, in order."""
+    if isinstance(node, pikepdf.Array):
+        for child in node:
+            yield from _elements(child)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        yield node
+        if "/K" in node:
+            yield from _elements(node.K)
