@@ -102,6 +102,14 @@ class DescribeTheBrandFile:
         result = run("check", str(path))
         assert result.code == 1 and "Traceback" not in result.err
 
+    def it_fails_cleanly_when_the_projects_brand_file_is_missing(self, write, minimal_text, tmp_path):
+        write(minimal_text, "topic.yaml")
+        config = write("content: [topic.yaml]\nbrand: gone.yaml\n", "handouts.yaml")
+        result = run("build", "--config", str(config), "--out", str(tmp_path / "out"))
+        assert result.code == 1
+        assert f"{tmp_path / 'gone.yaml'}: file not found" in result.err
+        assert "Traceback" not in result.err and not (tmp_path / "out").exists()
+
     def it_reports_problems_at_their_line_in_the_brand_file(self, write, minimal_text, brand):
         brand.write_text(BRAND.replace("#0b5d3b", "#9fd3b9") + "slogan: We care\n")
         path = write("brand: brand/brand.yaml\n" + without_organisation(minimal_text))
@@ -166,3 +174,16 @@ def _elements(node):
         yield node
         if "/K" in node:
             yield from _elements(node.K)
+
+
+class DescribeAPngLogo:
+    def it_is_embedded_with_its_alt_text(self, write, minimal_text, tmp_path):
+        Image.new("RGB", (300, 100), "#0b5d3b").save(tmp_path / "wide.png")
+        path = write(minimal_text.replace("  name: Test Clinic\n",
+                                          "  name: Test Clinic\n  logo: wide.png\n  logo_alt: Test Clinic logo\n"))
+        assert run("build", str(path), "--out", str(tmp_path / "out")).code == 0
+        with pikepdf.open(tmp_path / "out" / "handout.pdf") as pdf:
+            figures = [str(e.Alt) for e in _elements(pdf.Root.StructTreeRoot.K) if str(e.S) == "/Figure"]
+            images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+        assert figures[0] == "Test Clinic logo"
+        assert [(int(i.Width), int(i.Height)) for i in images] == [(300, 100)]
