@@ -137,11 +137,12 @@ class DescribeTheLogo:
         (brand.parent / "logo.gif").write_bytes(b"GIF89a")
         brand.write_text(BRAND.replace("logo.svg", "logo.gif"))
         path = write("brand: brand/brand.yaml\n" + without_organisation(minimal_text))
+        folder = brand.parent.resolve()
         [message] = problems_of(path)
-        assert message == f"{brand}:4:7: organisation.logo: expected an SVG or PNG file, got '{brand.parent.resolve() / 'logo.gif'}'"
+        assert message == f"{brand}:4:7: organisation.logo: expected an SVG or PNG file, got '{folder / 'logo.gif'}'"
         brand.write_text(BRAND.replace("logo.svg", "gone.png"))
         [message] = problems_of(path)
-        assert message == f"{brand}:4:7: organisation.logo: logo file not found: {brand.parent.resolve() / 'gone.png'}"
+        assert message == f"{brand}:4:7: organisation.logo: logo file not found: {folder / 'gone.png'}"
 
     def it_is_relative_to_the_content_file_when_the_content_sets_it(self, write, minimal_text, tmp_path):
         Image.new("RGB", (8, 8), "#1f4e79").save(tmp_path / "mark.png")

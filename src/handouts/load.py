@@ -265,8 +265,9 @@ class _Walker:
             if not _COLOUR.fullmatch(obj.colour):
                 self.problem(node, prefix + "colour", f"expected a colour like #1f4e79, got {obj.colour!r}")
             elif (ratio := contrast(obj.colour)) < MIN_TEXT_CONTRAST:
-                self.problem(_child(node, "colour"), prefix + "colour", f"{obj.colour} on white has a contrast of {ratio:.1f}:1, "
-                             f"less than the {MIN_TEXT_CONTRAST}:1 text needs (WCAG 1.4.3); use a darker shade")
+                self.problem(_child(node, "colour"), prefix + "colour",
+                             f"{obj.colour} on white has a contrast of {ratio:.1f}:1, less than the "
+                             f"{MIN_TEXT_CONTRAST}:1 text needs (WCAG 1.4.3); use a darker shade")
             if obj.logo and not obj.logo_alt:
                 self.problem(node, prefix + "logo_alt", "a logo needs alt text describing it (logo_alt)")
             if obj.logo:
