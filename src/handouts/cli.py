@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         config = load_config(args.config, strict=args.strict)
         if args.content is None:
             args.content = config.resolve(config.content[0])
-        loaded = load(args.content, strict=args.strict)
+        brand = config.resolve(config.brand) if config.brand else None
+        loaded = load(args.content, strict=args.strict, brand=brand)
     except ContentInvalid as exc:
         for problem in exc.problems:
             print(problem, file=err)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from .colour import MIN_TEXT_CONTRAST, contrast
 from .model import Content, Organisation, Source
 
 MAX_FILE_BYTES = 1_000_000
@@ -72,16 +73,21 @@ class Loaded:
     """Line and column of every key path, e.g. {"sections[0].points[1]": (6, 38)}."""
 
 
-def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BYTES) -> Loaded:
+def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BYTES,
+         brand: Path | None = None) -> Loaded:
     """Return the validated content of `path`, or raise `ContentInvalid`.
 
-    Unknown keys are warnings, or errors when `strict` is true.
+    Unknown keys are warnings, or errors when `strict` is true. `brand` is the
+    project's brand file, used unless the content names its own (see `brand.py`).
     """
+    from .brand import merge_brand  # brand.py builds on this module's parser
+
     path = Path(path)
     root = parse(path, max_bytes)
     if root is None:
         raise ContentInvalid([Problem(str(path), 0, 0, "", "file is empty; expected a mapping with keys such as "
                                       "title, main_message, sections")])
+    root = merge_brand(root, path, brand)
     content, warnings, locations = convert(root, Content, str(path), strict)
     return Loaded(content, path, warnings, locations)
 
@@ -164,7 +170,8 @@ class _Walker:
 
     def problem(self, node: yaml.Node, path: str, message: str, severity: str = "error") -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message, severity))
+        file = self.file if mark.name.startswith("<") else mark.name  # a node from a brand file
+        self.problems.append(Problem(file, mark.line + 1, mark.column + 1, path, message, severity))
 
     def convert(self, node: yaml.Node, kind: typing.Any, path: str, depth: int) -> typing.Any:
         """Return `node` converted to `kind`, or None after recording a problem."""
@@ -252,18 +259,34 @@ class _Walker:
         return self.finish(kind(**values), node, path)
 
     def finish(self, obj: typing.Any, node: yaml.Node, path: str) -> typing.Any:
-        """Check rules that span a whole object; return it unchanged."""
+        """Check rules that span a whole object; return it (an organisation's logo as a full path)."""
         prefix = f"{path}." if path else ""
         if isinstance(obj, Organisation):
             if not _COLOUR.fullmatch(obj.colour):
                 self.problem(node, prefix + "colour", f"expected a colour like #1f4e79, got {obj.colour!r}")
+            elif (ratio := contrast(obj.colour)) < MIN_TEXT_CONTRAST:
+                self.problem(_child(node, "colour"), prefix + "colour",
+                             f"{obj.colour} on white has a contrast of {ratio:.1f}:1, less than the "
+                             f"{MIN_TEXT_CONTRAST}:1 text needs (WCAG 1.4.3); use a darker shade")
             if obj.logo and not obj.logo_alt:
                 self.problem(node, prefix + "logo_alt", "a logo needs alt text describing it (logo_alt)")
+            if obj.logo:
+                obj = self.logo(obj, node, prefix)
         for key in ("url", "website"):
             value = getattr(obj, key, None) if isinstance(obj, (Content, Organisation, Source)) else None
             if value and not value.startswith(("https://", "http://")):
                 self.problem(node, prefix + key, f"expected an address starting with https://, got {value!r}")
         return obj
+
+    def logo(self, obj: Organisation, node: yaml.Node, prefix: str) -> Organisation:
+        """Return `obj` with its logo as a full path, after checking the file is an SVG or PNG."""
+        where = _child(node, "logo")
+        logo = (Path(self.file).parent / obj.logo).resolve()
+        if logo.suffix.lower() not in (".svg", ".png"):
+            self.problem(where, prefix + "logo", f"expected an SVG or PNG file, got {obj.logo!r}")
+        elif not logo.is_file():
+            self.problem(where, prefix + "logo", f"logo file not found: {logo}")
+        return dataclasses.replace(obj, logo=str(logo))
 
     def sequence(self, node: yaml.Node, item: typing.Any, path: str, depth: int) -> list | None:
         if not isinstance(node, yaml.SequenceNode):
@@ -297,6 +320,11 @@ class _Walker:
             self.problem(node, path, f"text is {len(value):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
             return None
         return value
+
+
+def _child(node: yaml.MappingNode, key: str) -> yaml.Node:
+    """Return the value node of `key` in `node`, or `node` itself when it has no such key."""
+    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), node)
 
 
 def _expected(kind: typing.Any) -> str:

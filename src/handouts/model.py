@@ -72,7 +72,7 @@ class Organisation:
     email: str | None = None
     """Email address for questions and feedback."""
     logo: str | None = None
-    """Path to an SVG or PNG logo, relative to the content file."""
+    """Path to an SVG or PNG logo, relative to the file that sets it (a full path once loaded)."""
     logo_alt: str | None = None
     """Alt text for the logo (required when `logo` is set)."""
     colour: str = "#1f4e79"
@@ -119,3 +119,5 @@ class Content:
     """Optional author or team."""
     notes: str | None = None
     """Optional speaker notes for the title slide."""
+    brand: str | None = None
+    """Optional brand file (YAML of `organisation` fields), relative to this file; fills in `organisation`."""

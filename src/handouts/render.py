@@ -18,6 +18,8 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from .colour import tint
+from .images import logo_uri, qr_uri
 from .model import Content
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -43,6 +45,9 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     )
     env.filters["longdate"] = _long_date
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.filters["logo_uri"] = logo_uri
+    env.filters["qr_uri"] = qr_uri
+    env.filters["tint"] = tint
     return env
 
 
