@@ -382,6 +382,7 @@ class DescribeAccessibility:
     def it_warns_and_leaves_out_a_logo_slides_cannot_show(self, tmp_path, minimal_text):
         data = yaml.safe_load(minimal_text)
         data["organisation"].update(logo="logo.svg", logo_alt="Test Clinic logo")
+        (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
         (tmp_path / "c.yaml").write_text(yaml.safe_dump(data))
         prs, result = build(tmp_path / "out", tmp_path / "c.yaml")
         assert "logo.svg: a logo on slides must be PNG or JPEG" in result.err
