@@ -173,10 +173,13 @@ def _file(url: str, policy: Policy) -> tuple[bytes, str]:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ValueError(f"cannot read the file: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ValueError("not a regular file")
-        data = _capped(handle.read(policy.max_bytes + 1), policy)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = _capped(handle.read(policy.max_bytes + 1), policy)
+    finally:
+        os.close(fd)
     return data, mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 

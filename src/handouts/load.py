@@ -33,6 +33,9 @@ MAX_DEPTH = 20
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# What YAML accepts unescaped, less NEL (U+0085): control characters and lone surrogates that a
+# quoted "\x01" or "\ud800" can make would break the PDF, the deck or the slide plan's YAML.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,9 @@ def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the BOM
         raise ContentInvalid(
-            [Problem(name, 0, 0, "", f"not valid UTF-8 at byte offset {exc.start}; save the file as UTF-8")]
+            [Problem(name, 0, 0, "", f"not valid UTF-8 at byte offset {offset}; save the file as UTF-8")]
         ) from None
 
 
@@ -295,6 +299,10 @@ class _Walker:
             return None
         if len(value) > MAX_TEXT_CHARS:
             self.problem(node, path, f"text is {len(value):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
+            return None
+        if bad := _UNPRINTABLE.search(value):
+            self.problem(node, path, f"text has the control character U+{ord(bad.group()):04X} at character "
+                         f"{bad.start() + 1}; remove it")
             return None
         return value
 

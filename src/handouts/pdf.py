@@ -63,11 +63,12 @@ def write_pdf(html: str, base_url: Path, fetcher: Fetcher | None = None) -> byte
 
 
 class _Errors(logging.Handler):
-    """Keeps WeasyPrint's error records: each is a resource it could not use."""
+    """Keeps WeasyPrint's error records about a resource it could not use."""
 
     def __init__(self):
         super().__init__(logging.ERROR)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        if str(record.msg).startswith(("Failed to", "Unsupported stylesheet")):
+            self.records.append(record)
