@@ -200,6 +200,7 @@ def _http(url: str, policy: Policy) -> tuple[bytes, str]:
     else:
         connection = _PinnedHTTP(host, port, address, timeout=TIMEOUT_SECONDS)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    response = None
     try:
         connection.request("GET", target, headers={"User-Agent": "handouts", "Accept-Encoding": "identity"})
         response = connection.getresponse()
@@ -212,6 +213,8 @@ def _http(url: str, policy: Policy) -> tuple[bytes, str]:
     except (OSError, http.client.HTTPException) as exc:
         raise ValueError(f"cannot fetch: {exc}") from None
     finally:
+        if response is not None:
+            response.close()
         connection.close()
 
 
@@ -223,13 +226,25 @@ def _checked_address(host: str, port: int, policy: Policy) -> str:
         raise ValueError(f"cannot resolve {host!r}: {exc}") from None
     addresses = [info[4][0] for info in infos]
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        if not policy.allow_private_network and not ip.is_global:
+        ip = _embedded_ipv4(ipaddress.ip_address(address.split("%")[0]))
+        if not policy.allow_private_network and (not ip.is_global or ip.is_multicast):
             raise ValueError(f"{host} is a loopback, link-local or private address ({ip}); allow it with "
                              "allow_private_network: true in handouts.yaml")
     return addresses[0]
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _embedded_ipv4(ip: _Address) -> _Address:
+    """Return the IPv4 address an IPv6 one stands for (mapped, 6to4, NAT64), else `ip`."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped or ip.sixtofour:
+            return ip.ipv4_mapped or ip.sixtofour
+        if ip in _NAT64:
+            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip
 
 
 class _PinnedHTTP(http.client.HTTPConnection):

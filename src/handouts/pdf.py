@@ -55,9 +55,10 @@ def write_pdf(html: str, base_url: Path, fetcher: Fetcher | None = None) -> byte
         raise fetcher.errors[0]
     if logged.records:
         record = logged.records[0]
-        url = str(record.args[0]) if isinstance(record.args, tuple) and record.args else "handout"
-        kind = next((k for k in ("image", "stylesheet", "SVG") if k in str(record.msg)), None)
-        reason = f"WeasyPrint cannot use it as {'an' if kind == 'image' else 'a'} {kind}" if kind else record.getMessage()
+        args = record.args if isinstance(record.args, tuple) else ()
+        url = next((str(arg) for arg in args if ":" in str(arg)), "handout")
+        kind = next((k for k in ("an image", "a stylesheet", "an SVG") if k.split()[1] in str(record.msg)), None)
+        reason = f"WeasyPrint cannot use it as {kind}" if kind else record.getMessage()
         raise ResourceError(url, reason, fetcher.policy.key_for(url))
     return pdf
 
