@@ -90,6 +90,7 @@ class DescribeTheResourcePolicy:
         assert "outside the allowed folders" in refusal((inside / "escape.png").as_uri(), policy)
         assert "outside the allowed folders" in refusal((inside / "up" / "key.pem").as_uri(), policy)
         assert "outside the allowed folders" in refusal(inside.as_uri() + "/../secrets/key.pem", policy)
+        assert "outside the allowed folders" in refusal(inside.as_uri() + "/%2e%2e/secrets/key.pem", policy)
         assert fetch((inside / "alias.png").as_uri(), policy)[0] == png()
 
     def it_refuses_what_is_not_a_regular_file_without_blocking(self, tmp_path):
@@ -131,6 +132,8 @@ class DescribeTheResourcePolicy:
         (tmp_path / "pictures" / "chart.png").write_bytes(png())
         policy = Policy(folders=(tmp_path,))
         assert read_picture("pictures/chart.png", policy, tmp_path) == png()
+        (tmp_path / "pictures" / "50% #1.png").write_bytes(png())
+        assert read_picture("pictures/50% #1.png", policy, tmp_path) == png()
         for reference in ("../../../../etc/passwd", "/etc/passwd", "file:///etc/passwd", "http://127.0.0.1/x.png"):
             with pytest.raises(ResourceError):
                 read_picture(reference, policy, tmp_path)
@@ -250,6 +253,20 @@ class DescribeABuildThatReferencesTheNetworkOrLocalFiles:
         assert result.err.startswith(f"{path}: organisation.logo: file:///etc/passwd: the file is outside")
         assert "Traceback" not in result.err and requests == []
         assert not (tmp_path / "out").exists()
+
+    def it_reads_the_configured_assets_folder_within_the_configured_size(self, write, tmp_path):
+        (tmp_path / "shared").mkdir()
+        (tmp_path / "shared" / "logo.png").write_bytes(png())
+        (tmp_path / "topic").mkdir()
+        content = write(with_logo(str(tmp_path / "shared" / "logo.png")), "topic/content.yaml")
+        out = str(tmp_path / "out")
+        refused = run("build", str(content), "--out", out)
+        assert refused.code == 1 and "organisation.logo" in refused.err and "outside the allowed folders" in refused.err
+        config = write("assets: shared\n", "handouts.yaml")
+        assert run("build", str(content), "--out", out, "--config", str(config)).code == 0
+        config = write("assets: shared\nmax_resource_bytes: 10\n", "handouts.yaml")
+        too_big = run("build", str(content), "--out", out, "--config", str(config))
+        assert too_big.code == 1 and "more than the limit of 10 bytes" in too_big.err
 
     def it_follows_no_redirect_and_caps_what_the_server_sends(self, server):
         port, requests = server

@@ -30,7 +30,7 @@ import socket
 import stat
 import ssl
 from pathlib import Path
-from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -112,16 +112,16 @@ def fetch(url: str, policy: Policy) -> tuple[bytes, str]:
             return _file(url, policy)
         if scheme in ("http", "https"):
             return _http(url, policy)
-        raise ValueError(f"the {scheme + ':' if scheme else 'address'} scheme is not allowed; "
-                         "use a file in the project's folders or a data: URI")
+        what = f"the {scheme}: scheme" if scheme else "an address without a scheme"
+        raise ValueError(f"{what} is not allowed; use a file in the project's folders or a data: URI")
     except ValueError as exc:
         raise ResourceError(url, str(exc), policy.key_for(url)) from None
 
 
 def read_picture(reference: str, policy: Policy, base: Path) -> bytes:
     """Return the bytes of a slide picture: a path relative to `base`, or a URL, under `policy`."""
-    absolute = urljoin(base.resolve().as_uri() + "/", reference)
-    data, _ = fetch(absolute, policy)
+    url = reference if urlsplit(reference).scheme else (base.resolve() / reference).as_uri()
+    data, _ = fetch(url, policy)
     return data
 
 

@@ -13,6 +13,7 @@ in the handout (WeasyPrint logs such failures as errors and carries on).
 from __future__ import annotations
 
 import logging
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -69,7 +70,8 @@ class _Errors(logging.Handler):
     def __init__(self):
         super().__init__(logging.ERROR)
         self.records: list[logging.LogRecord] = []
+        self.thread = threading.get_ident()  # only this render's records, if topics render in threads
 
     def emit(self, record: logging.LogRecord) -> None:
-        if str(record.msg).startswith(("Failed to", "Unsupported stylesheet")):
+        if record.thread == self.thread and str(record.msg).startswith(("Failed to", "Unsupported stylesheet")):
             self.records.append(record)
