@@ -97,7 +97,8 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
         raise ContentInvalid([Problem(name, line, col, "", message)])
 
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # never more: /dev/zero or a huge file cannot exhaust memory
     except FileNotFoundError:
         fail("file not found")
     except IsADirectoryError:
@@ -105,7 +106,7 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
     except OSError as exc:
         fail(f"cannot read the file: {exc.strerror}")
     if len(data) > max_bytes:
-        fail(f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}")
+        fail(f"file is more than the limit of {max_bytes:,} bytes")
     text = decode(data, name)
     if not text.strip():
         return None
