@@ -33,7 +33,7 @@ from handouts.load import MAX_LIST_ITEMS, MAX_TEXT_CHARS, ContentInvalid, Loaded
 from handouts.output import UnsafeOutput, output_path
 from handouts.render import TEMPLATES, render_html, render_slide_plan
 
-from .conftest import FIXTURES, ROOT, run
+from .conftest import FIXTURES, run
 
 MINIMAL = (FIXTURES / "minimal.yaml").read_text()
 OUTPUTS = ("handout.pdf", "handout-large-print.pdf", "slides.pptx")
@@ -192,7 +192,7 @@ class DescribeTheHandoutRender:
 class _Recorder(http.server.BaseHTTPRequestHandler):
     requests: list[str]
 
-    def do_GET(self):  # noqa: N802 (the name http.server calls)
+    def do_GET(self):
         self.requests.append(self.path)
         if self.path == "/moved.png":
             self.send_response(302)

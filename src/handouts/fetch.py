@@ -27,8 +27,8 @@ import ipaddress
 import mimetypes
 import os
 import socket
-import stat
 import ssl
+import stat
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
