@@ -377,7 +377,7 @@ class DescribeTheContent:
                 assert "Published November 1, 2026" in text and "Review by November 1, 2027" in text
 
     def it_has_every_part_of_a_complete_handout(self, demo):
-        html = render_html(demo, HandoutOptions())
+        html = render_html(demo, HandoutOptions(), logo=Path(demo.organisation.logo).read_bytes())
         assert html.count('<li>') >= len(demo.actions)
         checklist = re.search(r'<ul class="checklist">(.*?)</ul>', html).group(1)
         assert checklist.count("<li>") == len(demo.actions)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .load import Loaded
-from .output import write_atomic
+from .output import output_path, write_atomic
 from .render import TEMPLATES, HandoutOptions, render_html, render_slide_plan
 
 HANDOUT = "handout.pdf"
@@ -30,18 +30,33 @@ class BuildOptions:
     aspect: str = "16:9"
     warn: Callable[[str], None] | None = None
     """Called with each warning about the outputs (e.g. slide text that cannot fit)."""
+    assets: Path | None = None
+    """A folder, besides templates/ and the content's folder, that handouts may read files from."""
+    allow_network: bool = False
+    """Allow http(s) resources (never private addresses unless `allow_private_network`)."""
+    allow_private_network: bool = False
+    project: Path | None = None
+    """The project folder (where handouts.yaml is), whose files handouts may read, e.g. a brand logo."""
+    max_resource_bytes: int | None = None
+    """The largest resource a handout may read (None: the default of `fetch.py`)."""
 
 
 def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions()) -> dict[str, bytes]:
     """Return every output of one topic as {file name: bytes}, writing nothing."""
+    from .fetch import Fetcher, policy_for, read_picture
     from .pdf import write_pdf
     from .slides import build_deck
 
     content = loaded.content
+    policy = policy_for(loaded.path, content, (TEMPLATES, *filter(None, [options.assets, options.project])),
+                        allow_network=options.allow_network, allow_private_network=options.allow_private_network,
+                        max_bytes=options.max_resource_bytes)
+    logo = content.organisation.logo
+    logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
     outputs = {}
     for name, large in ((HANDOUT, False), (LARGE_PRINT, True)):
-        html = render_html(content, HandoutOptions(paper=options.paper, large_print=large))
-        outputs[name] = write_pdf(html, TEMPLATES)
+        html = render_html(content, HandoutOptions(paper=options.paper, large_print=large), logo=logo_data)
+        outputs[name] = write_pdf(html, TEMPLATES, Fetcher(policy))
     outputs[SLIDES] = build_deck(
         render_slide_plan(content),
         title=content.title,
@@ -50,7 +65,8 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions()) -> dict
         date=content.published,
         theme=options.theme,
         aspect=options.aspect,
-        logo=loaded.path.parent / content.organisation.logo if content.organisation.logo else None,
+        logo=Path(logo) if logo else None,
+        logo_data=logo_data,
         logo_alt=content.organisation.logo_alt,
         warn=options.warn,
     )
@@ -60,9 +76,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions()) -> dict
 def build_topic(loaded: Loaded, out_dir: Path, options: BuildOptions = BuildOptions()) -> list[Path]:
     """Render every output of one topic, then write them into `out_dir`; return their paths."""
     outputs = render_topic(loaded, options)
-    written = []
+    paths = {name: output_path(out_dir, name) for name in outputs}  # refuse any escape before writing
     for name, data in outputs.items():
-        path = out_dir / name
-        write_atomic(path, data)
-        written.append(path)
-    return written
+        write_atomic(paths[name], data)
+    return list(paths.values())

@@ -40,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--aspect", choices=["16:9", "4:3"],
                        help="slide shape (default: from handouts.yaml, else 16:9)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--allow-network", action="store_true",
+                       help="let the handout fetch http(s) resources (never private addresses unless "
+                       "allow_private_network is set in handouts.yaml)")
 
     check = commands.add_parser("check", help="validate the content without building",
                                 description="Validate CONTENT and report every problem found.")
@@ -62,7 +65,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         if args.content is None:
             args.content = config.resolve(config.content[0])
         brand = config.resolve(config.brand) if config.brand else None
-        loaded = load(args.content, strict=args.strict, brand=brand)
+        loaded = load(args.content, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes)
     except ContentInvalid as exc:
         for problem in exc.problems:
             print(problem, file=err)
@@ -81,6 +84,8 @@ def _build(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO
     import jinja2
 
     from .build import BuildOptions, build_topic
+    from .fetch import ResourceError
+    from .output import UnsafeOutput
     from .slides import ThemeError
 
     args.out = args.out or config.resolve(config.out)
@@ -97,8 +102,12 @@ def _build(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO
             raise ThemeError("warnings are errors with --strict; nothing was written")
 
     try:
-        options = BuildOptions(paper=args.paper, theme=args.theme, aspect=args.aspect, warn=warn)
+        options = BuildOptions(paper=args.paper, theme=args.theme, aspect=args.aspect, warn=warn,
+                               **_resource_options(args, config))
         written = build_topic(loaded, args.out, options)
+    except (ResourceError, UnsafeOutput) as exc:
+        print(f"{loaded.path}: {exc}; nothing was written", file=err)
+        return 1
     except jinja2.TemplateSyntaxError as exc:
         print(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", file=err)
         return 1
@@ -114,3 +123,14 @@ def _build(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO
     for path in written:
         print(f"wrote {path}", file=out)
     return 0
+
+
+def _resource_options(args: argparse.Namespace, config: Config) -> dict:
+    """Return the BuildOptions that say what a handout may read, from the config and --allow-network."""
+    return {
+        "assets": config.resolve(config.assets) if config.assets else None,
+        "allow_network": args.allow_network or config.allow_network,
+        "allow_private_network": config.allow_private_network,
+        "max_resource_bytes": config.max_resource_bytes,
+        "project": config.root.resolve() if config.found else None,
+    }

@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import ContentInvalid, Problem, convert, parse
+from .load import MAX_FILE_BYTES, ContentInvalid, Problem, convert, parse
 
 CONFIG_NAME = "handouts.yaml"
 
@@ -48,9 +48,21 @@ class Config:
     """Slide shape: 16:9 or 4:3."""
     brand: str | None = None
     """A YAML file of organisation details (name, logo, phone, colours) for every topic."""
+    assets: str | None = None
+    """A folder of pictures (logos, figures) handouts may read, besides templates/ and the content's folder."""
+    allow_network: bool = False
+    """Let handouts fetch http(s) resources (off: a content file cannot make the build reach the network)."""
+    allow_private_network: bool = False
+    """With allow_network, also allow loopback, link-local and private addresses (off: no SSRF into the LAN)."""
+    max_file_bytes: int = MAX_FILE_BYTES
+    """The largest content file accepted, in bytes."""
+    max_resource_bytes: int = 10_000_000
+    """The largest picture, stylesheet or font a handout may read, in bytes."""
     check: CheckConfig = field(default_factory=CheckConfig)
     """Settings for `handouts check`."""
     root: Path = field(default=Path("."), compare=False, metadata={"key": False})
+    found: bool = field(default=False, compare=False, metadata={"key": False})
+    """Not a key: whether a config file was read (its folder is then the project folder)."""
     """Not a key: the folder the config file is in; relative paths start there."""
 
     def resolve(self, value: str) -> Path:
@@ -66,13 +78,15 @@ def load_config(path: Path | None = None, *, strict: bool = False) -> Config:
             return Config()
     root = parse(path)
     if root is None:
-        return Config(root=path.parent)
+        return Config(root=path.parent, found=True)
     config, warnings, _ = convert(root, Config, str(path), strict)
     errors = []
     if config.paper not in ("letter", "a4"):
         errors.append("paper: expected letter or a4")
     if config.aspect not in ("16:9", "4:3"):
         errors.append("aspect: expected 16:9 or 4:3")
+    errors += [f"{key}: expected a whole number above 0" for key in ("max_file_bytes", "max_resource_bytes")
+               if getattr(config, key) < 1]
     if errors:
         raise ContentInvalid([Problem(str(path), 0, 0, "", e) for e in errors])
-    return dataclasses.replace(config, root=path.parent)
+    return dataclasses.replace(config, root=path.parent, found=True)

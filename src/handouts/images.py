@@ -1,6 +1,6 @@
 """Images for the handout: a logo file or a web address in, a `data:` URI out.
 
-`logo_uri(path)` returns an SVG or PNG logo file as a data URI, and `qr_uri(url)` a QR
+`logo_uri(data, name)` returns an SVG or PNG logo (read by `fetch.py`) as a data URI, and `qr_uri(url)` a QR
 code for `url` drawn by segno as SVG, so it prints as sharp vector paths. Both are
 embedded in the HTML itself: the PDF stage fetches nothing outside `templates/`, and
 the bytes (so the PDF) depend only on the files' contents.
@@ -16,10 +16,9 @@ import segno
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 
-def logo_uri(path: str) -> str:
-    """Return the SVG or PNG file at `path` as a base64 `data:` URI."""
-    data = Path(path).read_bytes()
-    return f"data:{_TYPES[Path(path).suffix.lower()]};base64,{base64.b64encode(data).decode()}"
+def logo_uri(data: bytes, name: str) -> str:
+    """Return the SVG or PNG logo `data` (read from the file `name`) as a base64 `data:` URI."""
+    return f"data:{_TYPES[Path(name).suffix.lower()]};base64,{base64.b64encode(data).decode()}"
 
 
 def qr_uri(url: str) -> str:

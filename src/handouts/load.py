@@ -34,6 +34,9 @@ MAX_DEPTH = 20
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# What YAML accepts unescaped, less NEL (U+0085): control characters and lone surrogates that a
+# quoted "\x01" or "\ud800" can make would break the PDF, the deck or the slide plan's YAML.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
         raise ContentInvalid([Problem(name, line, col, "", message)])
 
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # never more: /dev/zero or a huge file cannot exhaust memory
     except FileNotFoundError:
         fail("file not found")
     except IsADirectoryError:
@@ -108,7 +112,7 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
     except OSError as exc:
         fail(f"cannot read the file: {exc.strerror}")
     if len(data) > max_bytes:
-        fail(f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}")
+        fail(f"file is more than the limit of {max_bytes:,} bytes")
     text = decode(data, name)
     if not text.strip():
         return None
@@ -140,8 +144,9 @@ def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the BOM
         raise ContentInvalid(
-            [Problem(name, 0, 0, "", f"not valid UTF-8 at byte offset {exc.start}; save the file as UTF-8")]
+            [Problem(name, 0, 0, "", f"not valid UTF-8 at byte offset {offset}; save the file as UTF-8")]
         ) from None
 
 
@@ -281,6 +286,8 @@ class _Walker:
     def logo(self, obj: Organisation, node: yaml.Node, prefix: str) -> Organisation:
         """Return `obj` with its logo as a full path, after checking the file is an SVG or PNG."""
         where = _child(node, "logo")
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.logo):
+            return obj  # an address: what may be read is decided by the resource policy (fetch.py)
         logo = (Path(self.file).parent / obj.logo).resolve()
         if logo.suffix.lower() not in (".svg", ".png"):
             self.problem(where, prefix + "logo", f"expected an SVG or PNG file, got {obj.logo!r}")
@@ -318,6 +325,10 @@ class _Walker:
             return None
         if len(value) > MAX_TEXT_CHARS:
             self.problem(node, path, f"text is {len(value):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
+            return None
+        if bad := _UNPRINTABLE.search(value):
+            self.problem(node, path, f"text has the control character U+{ord(bad.group()):04X} at character "
+                         f"{bad.start() + 1}; remove it")
             return None
         return value
 

@@ -45,7 +45,6 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     )
     env.filters["longdate"] = _long_date
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
-    env.filters["logo_uri"] = logo_uri
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
     return env
@@ -55,10 +54,17 @@ def _long_date(value: dt.date) -> str:
     return f"{value.strftime('%B')} {value.day}, {value.year}"
 
 
-def render_html(content: Content, options: HandoutOptions = HandoutOptions(), folder: Path = TEMPLATES) -> str:
-    """Return the handout for `content` as a complete HTML document."""
+def render_html(content: Content, options: HandoutOptions = HandoutOptions(), folder: Path = TEMPLATES,
+                logo: bytes | None = None) -> str:
+    """Return the handout for `content` as a complete HTML document.
+
+    `logo` is the bytes of `content.organisation.logo`, read under the resource policy;
+    without them the handout has no logo.
+    """
     template = environment(folder).get_template("handout.html.j2")
-    return template.render(c=content, paper=PAPER_SIZES[options.paper], large=options.large_print)
+    logo_src = logo_uri(logo, content.organisation.logo) if logo and content.organisation.logo else None
+    return template.render(c=content, paper=PAPER_SIZES[options.paper], large=options.large_print,
+                           logo_src=logo_src)
 
 
 def render_slide_plan(content: Content, folder: Path = TEMPLATES) -> list[dict]:

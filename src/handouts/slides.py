@@ -56,7 +56,7 @@ class ThemeError(ValueError):
 
 def build_deck(plan: list[dict], *, title: str, author: str, language: str, date: dt.date,
                theme: Path | None = None, aspect: str | None = "16:9",
-               logo: Path | None = None, logo_alt: str | None = None,
+               logo: Path | None = None, logo_alt: str | None = None, logo_data: bytes | None = None,
                warn: Callable[[str], None] | None = None) -> bytes:
     """Return a .pptx with the slides of `plan`, split where text does not fit.
 
@@ -79,7 +79,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
         planned.title_text = dataclasses.replace(planned.title_text, paragraphs=[unique])
         _add_slide(prs, planned)
     if logo is not None:
-        _add_logo(prs, logo, logo_alt, warnings)
+        _add_logo(prs, logo, logo_alt, warnings, logo_data)
     props = prs.core_properties
     props.title, props.author, props.language = title, author, language
     props.last_modified_by, props.revision = author, 1
@@ -297,17 +297,18 @@ def _set_text(shape, text: _Text) -> None:
             run.font.size = Pt(text.size)
 
 
-def _add_logo(prs, logo: Path, alt: str | None, warnings: list[str]) -> None:
-    """Put the organisation's logo in the top right corner of the first slide."""
+def _add_logo(prs, logo: Path, alt: str | None, warnings: list[str], data: bytes | None = None) -> None:
+    """Put the organisation's logo (`data`, else the file `logo`) in the top right corner of the first slide."""
     if logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif"):
         warnings.append(f"slides: {logo}: a logo on slides must be PNG or JPEG; it was left out")
         return
-    if not logo.is_file():
+    if data is None and not logo.is_file():
         warnings.append(f"slides: {logo}: logo not found; it was left out")
         return
     slide = prs.slides[0]
     height = Inches(0.8)
-    picture = slide.shapes.add_picture(str(logo), 0, Inches(0.3), height=height)
+    picture = slide.shapes.add_picture(io.BytesIO(data) if data is not None else str(logo), 0, Inches(0.3),
+                                       height=height)
     picture.left = prs.slide_width - picture.width - Inches(0.4)
     picture.name = "Logo"
     describe(picture, alt)
