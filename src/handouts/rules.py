@@ -176,7 +176,7 @@ def summary(loaded: Loaded, config: Config, *, strict: bool = False,
             today: dt.date | None = None) -> tuple[str, bool]:
     """Return the line `build` prints ("check: 0 errors, 2 warnings") and whether the build must stop."""
     report = check(loaded, config.check, today)
-    failed = report.fails(strict)
+    failed = strict and report.fails(strict)
     note = "; not building (--strict): run `handouts check` for details" if failed else ""
     return report.line() + note, failed
 
