@@ -89,6 +89,11 @@ class DescribeEveryRule:
     def it_has_a_trigger_and_a_near_miss_for_every_rule(self):
         assert set(CASES) == set(RULES)
 
+    def it_documents_every_rule(self):
+        docs = (ROOT / "docs" / "rules.md").read_text()
+        for rule in RULES.values():
+            assert f"| `{rule.id}` | {rule.severity} |" in docs
+
     def it_finds_nothing_in_the_clean_fixture(self, handout):
         assert rule_ids(handout()) == []
 

@@ -107,11 +107,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-_READ = "AMA (grade 6 or lower), NIH (grade 8 or lower); SMOG, McLaughlin 1969"
+_SMOG = "SMOG: McLaughlin 1969, Fitzsimmons et al. 2010"
 _PLAIN = "Use short sentences and everyday words; split long sentences; keep medical terms for the glossary."
 RULES: dict[str, Rule] = {r.id: r for r in (
-    Rule("smog-error", "error", "Reads above the grade limit (SMOG)", _READ, _PLAIN),
-    Rule("smog-warning", "warning", "Reads above the target grade (SMOG)", _READ, _PLAIN),
+    Rule("smog-error", "error", "Reads above the grade limit (SMOG)", f"NIH (grade 8 or lower); {_SMOG}", _PLAIN),
+    Rule("smog-warning", "warning", "Reads above the target grade (SMOG)",
+         f"AMA (grade 6 or lower), AAFP (grade 5-6); {_SMOG}", _PLAIN),
     Rule("main-message", "error", "Main message is not 1-3 short sentences",
          "CDC Clear Communication Index 1-3",
          f"Say the one thing to remember in 1-{MAIN_MESSAGE_SENTENCES} sentences of at most "
