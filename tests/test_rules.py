@@ -9,7 +9,7 @@ import yaml
 
 from handouts.config import CheckConfig
 from handouts.load import load
-from handouts.rules import RULES, addressed, check
+from handouts.rules import RULES, addressed, check, passive
 
 from .conftest import FIXTURES, ROOT
 
@@ -192,6 +192,14 @@ class DescribeTheHeuristics:
     @pytest.mark.parametrize("text", ["Patients should rest.", "Water is good.", "The nurse will call."])
     def it_sees_an_action_that_is_not(self, text):
         assert not addressed(text)
+
+
+    @pytest.mark.parametrize(("text", "found"), [
+        ("Water is needed every day.", "is needed"), ("You were told to rest.", "were told"),
+        ("The tablets should be taken with food.", "be taken"), ("It is often given at night.", "is often given"),
+        ("You will be tired.", None), ("It is indeed good.", None), ("Drink water.", None)])
+    def it_sees_passive_voice(self, text, found):
+        assert passive(text) == found
 
 
 class DescribeTheDemoContent:

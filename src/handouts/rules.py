@@ -385,12 +385,19 @@ _ONE_IN_N = re.compile(r"\b\d[\d,]*\s+in\s+\d[\d,]*\b")
 _EXPLAINED = re.compile(r"\b(?:out of|of every|for every|in every|means|in other words|that is)\b", re.IGNORECASE)
 _BE = r"(?:am|is|are|was|were|be|been|being)"
 _PARTICIPLE = re.compile(rf"\b{_BE}\s+(?:\w+ly\s+|not\s+|also\s+|often\s+|always\s+|never\s+)?"
-                         r"(\w+(?<!eed)ed|given|taken|known|seen|shown|done|made|written|found|told|kept|held|"
+                         r"(\w{2,}ed|given|taken|known|seen|shown|done|made|written|found|told|kept|held|"
                          r"left|paid|sent|brought|bought|caught|taught|thought|built|spent|put|set|hurt|"
                          r"eaten|drunk|worn|chosen|broken|stolen|forgotten|hidden|beaten)\b", re.IGNORECASE)
 _ADJECTIVES = frozenset({"tired", "worried", "scared", "bored", "interested", "excited", "pleased", "concerned",
                          "married", "supposed", "used", "ashamed", "confused", "annoyed", "surprised",
-                         "frightened", "embarrassed", "stressed", "unwell", "red", "bleed", "need"})
+                         "frightened", "embarrassed", "stressed", "need", "feed", "seed", "speed", "bleed",
+                         "breed", "indeed", "proceed", "succeed", "exceed", "shed"})
+
+
+def passive(text: str) -> str | None:
+    """Return the first "be + past participle" in `text` ("is taken"), or None (a heuristic)."""
+    m = next((m for m in _PARTICIPLE.finditer(text) if m.group(1).lower() not in _ADJECTIVES), None)
+    return m.group() if m else None
 
 
 def _wording(ctx: _Context, scores: dict[str, Score]) -> None:
@@ -405,9 +412,9 @@ def _wording(ctx: _Context, scores: dict[str, Score]) -> None:
     voiced = [("main_message", ctx.content.main_message),
               *((f"actions[{i}]", a) for i, a in enumerate(ctx.content.actions))]
     for path, text in voiced:
-        m = next((m for m in _PARTICIPLE.finditer(text) if m.group(1).lower() not in _ADJECTIVES), None)
-        if m:
-            ctx.add("passive-voice", path, f"{m.group()!r} looks passive (a heuristic): say who does it.")
+        phrase = passive(text)
+        if phrase:
+            ctx.add("passive-voice", path, f"{phrase!r} looks passive (a heuristic): say who does it.")
 
 
 # Governance -----------------------------------------------------------------------------
