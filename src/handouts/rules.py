@@ -164,20 +164,19 @@ RULES: dict[str, Rule] = {r.id: r for r in (
 
 def check(loaded: Loaded, settings: CheckConfig = CheckConfig(), today: dt.date | None = None) -> Report:
     """Return every finding for `loaded` under `settings`, as of `today` (default: the real today)."""
-    scores: dict[str, Score] = {}
     ctx = _Context(loaded, settings, today or dt.date.today())
     for run in _CHECKS:
-        run(ctx, scores)
+        run(ctx)
     findings = sorted((f for f in ctx.findings if f.rule not in settings.disabled),
                       key=lambda f: (f.line, f.col, f.rule))
-    return Report(str(loaded.path), findings, scores, dict(settings.disabled))
+    return Report(str(loaded.path), findings, ctx.scores, dict(settings.disabled))
 
 
 def summary(loaded: Loaded, config: Config, *, strict: bool = False,
             today: dt.date | None = None) -> tuple[str, bool]:
     """Return the line `build` prints ("check: 0 errors, 2 warnings") and whether the build must stop."""
     report = check(loaded, config.check, today)
-    failed = strict and report.fails(strict)
+    failed = strict and report.fails(strict=True)
     note = "; not building (--strict): run `handouts check` for details" if failed else ""
     return report.line() + note, failed
 
@@ -193,6 +192,7 @@ class _Context:
     def __init__(self, loaded: Loaded, settings: CheckConfig, today: dt.date):
         self.loaded, self.content, self.settings, self.today = loaded, loaded.content, settings, today
         self.findings: list[Finding] = []
+        self.scores: dict[str, Score] = {}
 
     def where(self, path: str) -> tuple[int, int]:
         """Return (line, col) of `path`, or of its nearest located parent (a default value has none)."""
@@ -231,7 +231,7 @@ def _section_texts(heading: str, items: list[str], path: str, key: str) -> Itera
 
 # Readability ----------------------------------------------------------------------------
 
-def _readability(ctx: _Context, scores: dict[str, Score]) -> None:
+def _readability(ctx: _Context) -> None:
     c = ctx.content
     parts = {f"sections[{i}]": list(_section_texts(s.heading, s.points, f"sections[{i}]", "points"))
              for i, s in enumerate(c.sections)}
@@ -240,7 +240,7 @@ def _readability(ctx: _Context, scores: dict[str, Score]) -> None:
     parts[""] = list(body_texts(c))
     for path, located in parts.items():
         texts = [text for _, text in located]
-        s = scores[path] = score(texts)
+        s = ctx.scores[path] = score(texts)
         limit = ctx.settings.grade_error if s.smog > ctx.settings.grade_error else ctx.settings.grade_warning
         if not s.words or s.smog <= limit:
             continue
@@ -263,7 +263,7 @@ _GENERIC_WORDS = frozenset({"information", "info", "other", "misc", "miscellaneo
                             "faqs", "additional", "further", "section", "part", "about", "the", "and"})
 
 
-def _structure(ctx: _Context, scores: dict[str, Score]) -> None:
+def _structure(ctx: _Context) -> None:
     c = ctx.content
     sentences = split_sentences(c.main_message)
     long = [s for s in sentences if len(words(s)) > SHORT_SENTENCE_WORDS]
@@ -310,7 +310,7 @@ _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]{1,6})s?(?![\w-])")
 _NOT_ACRONYMS = frozenset({"OK", "TV", "UK", "US", "USA", "AM", "PM", "II", "III", "IV", "ID"})
 
 
-def _words(ctx: _Context, scores: dict[str, Score]) -> None:
+def _words(ctx: _Context) -> None:
     texts = list(body_texts(ctx.content))
     glossary = [t.term for t in ctx.content.glossary]
     terms = dict.fromkeys([*bundled_terms(), *(t.lower() for t in ctx.settings.terms)])
@@ -357,7 +357,7 @@ def addressed(text: str) -> bool:
     return False
 
 
-def _actions(ctx: _Context, scores: dict[str, Score]) -> None:
+def _actions(ctx: _Context) -> None:
     c = ctx.content
     for i, action in enumerate(c.actions):
         if not addressed(action):
@@ -400,7 +400,7 @@ def passive(text: str) -> str | None:
     return m.group() if m else None
 
 
-def _wording(ctx: _Context, scores: dict[str, Score]) -> None:
+def _wording(ctx: _Context) -> None:
     for path, text in body_texts(ctx.content):
         for m in _CLAIM.finditer(text):
             if not _NEGATED.search(text[:m.start()]):
@@ -431,7 +431,7 @@ _WEB = re.compile(r"https?://|www\.|\b[\w-]+\.(?:org|com|net|gov|nhs\.uk|co\.uk|
 _PHONE = re.compile(r"\d[\d ()-]{1,}\d")
 
 
-def _governance(ctx: _Context, scores: dict[str, Score]) -> None:
+def _governance(ctx: _Context) -> None:
     c = ctx.content
     limit = _years_after(c.published, REVIEW_YEARS)
     if c.review > limit or c.review < c.published:
