@@ -1,7 +1,6 @@
 """Command line: arguments in, an exit code out (0 ok, 1 failed, 2 usage).
 
-`main(argv)` parses the arguments and runs `build` or `check`. `check` exits 1 when
-the content has errors (or warnings, with --strict) by the rules in `rules.py`. Expected failures (bad
+`main(argv)` parses the arguments and runs `build` or `check`. Expected failures (bad
 content, a template error, an unwritable folder) print a message a person can act on
 and return 1, never a traceback. The PDF and slide stages are imported only by `build`.
 """
