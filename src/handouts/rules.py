@@ -70,10 +70,6 @@ class Finding:
     fix: str
     related: tuple[Related, ...] = ()
 
-    def __str__(self) -> str:
-        key = f" {self.path}:" if self.path else ""
-        return f"{self.file}:{self.line}:{self.col}: {self.severity} [{self.rule}]{key} {self.message}"
-
 
 @dataclass(frozen=True)
 class Report:
