@@ -76,7 +76,7 @@ CASES = {
                            {"summary": ["About 20% of people forget to drink: 20 out of every 100."]}),
     "passive-voice": ({"main_message": "Water should be taken every day."},
                       {"main_message": "Drink water every day. You will be tired without it."}),
-    "review-date-limit": ({"review": dt.date(2029, 1, 2)}, {"review": dt.date(2029, 1, 1)}),
+    "review-date-limit": ({"review": dt.date(2029, 1, 2)}, {"review": dt.date(2029, 1, 1)}),  # published 2026-01-01
     "review-date-passed": ({"review": dt.date(2026, 5, 31)}, {"review": dt.date(2026, 6, 1)}),
     "sources-missing": ({"sources": []}, {"sources": [{"title": "A water guide"}]}),
     "feedback-missing": ({"feedback": "Tell us what you think."}, {"feedback": "Tell us at example.org/feedback."}),
@@ -204,6 +204,6 @@ class DescribeTheHeuristics:
 
 class DescribeTheDemoContent:
     def it_reads_at_grade_8_or_lower_everywhere_by_smog(self):
-        report = check(load(ROOT / "content.yaml"), CheckConfig())
+        report = check(load(ROOT / "content.yaml"), CheckConfig(), today=dt.date(2026, 11, 26))
         assert report.scores and all(s.smog <= 8 for s in report.scores.values())
         assert {f.rule for f in report.findings} <= {"smog-warning"}
