@@ -43,3 +43,11 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def _outside_the_repository(tmp_path, monkeypatch):
+    """Run every test from an empty folder, so the repository's own handouts.yaml never applies."""
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    monkeypatch.chdir(folder)

@@ -250,7 +250,7 @@ class DescribeABuildThatReferencesTheNetworkOrLocalFiles:
         path = write(with_logo("file:///etc/passwd"))
         result = run("build", str(path), "--out", str(tmp_path / "out"), *flags)
         assert result.code == 1
-        assert result.err.startswith(f"{path}: organisation.logo: file:///etc/passwd: the file is outside")
+        assert f"\n{path}: organisation.logo: file:///etc/passwd: the file is outside" in "\n" + result.err
         assert "Traceback" not in result.err and requests == []
         assert not (tmp_path / "out").exists()
 

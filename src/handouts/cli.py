@@ -49,10 +49,23 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("content", nargs="?", type=Path,
                        help="the content file (default: from handouts.yaml, else content.yaml)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=["human", "json", "sarif"], default="human",
+                       help="how to print the findings (default: human)")
+    check.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                       help="check review dates as of this day (default: today)")
     for sub in (build, check):
         sub.add_argument("--config", type=Path, metavar="FILE",
                          help=f"the project config file (default: {CONFIG_NAME} if present)")
     return top
+
+
+def _date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-01-31, got {value!r}") from None
 
 
 def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -75,9 +88,25 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     for warning in loaded.warnings:
         print(warning, file=err)
     if args.command == "check":
-        print(f"{args.content}: ok", file=out)
-        return 0
-    return _build(loaded, args, config, out, err)
+        return _check(loaded, args, config, out, err)
+    from . import rules
+
+    line, failed = rules.summary(loaded, config, strict=args.strict)
+    print(line, file=err)
+    return 1 if failed else _build(loaded, args, config, out, err)
+
+
+def _check(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
+    from . import report, rules
+
+    unknown = rules.unknown_rules(config.check)
+    if unknown:
+        print(f"{args.config or CONFIG_NAME}: check.disabled: unknown rule {', '.join(unknown)}; "
+              f"rules are: {', '.join(rules.RULES)}", file=err)
+        return 1
+    result = rules.check(loaded, config.check, today=args.today)
+    report.write(result, args.format, out)
+    return 1 if result.fails(args.strict) else 0
 
 
 def _build(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:

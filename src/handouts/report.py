@@ -1,0 +1,138 @@
+"""Write a check `Report` out: as text for a person, as JSON, or as SARIF 2.1.0.
+
+`write(report, fmt, stream)` takes a `rules.Report` and writes it to `stream` in one of
+`FORMATS`. Text output is coloured only on a terminal and never when NO_COLOR is set
+(https://no-color.org). SARIF puts each finding on its file, line and column, so GitHub
+code scanning shows it on the line of a pull request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .rules import RULES, Finding, Report
+
+FORMATS = ("human", "json", "sarif")
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "dim": "\033[2m", "ok": "\033[1;32m"}
+
+
+def write(report: Report, fmt: str, stream: TextIO, colour: bool | None = None) -> None:
+    """Write `report` to `stream` as `fmt` (human, json or sarif)."""
+    if fmt == "json":
+        json.dump(as_json(report), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+    elif fmt == "sarif":
+        json.dump(as_sarif(report), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+    else:
+        stream.write(as_text(report, _use_colour(stream) if colour is None else colour))
+
+
+def _use_colour(stream: TextIO) -> bool:
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+
+
+def as_text(report: Report, colour: bool = False) -> str:
+    """Return the findings as lines a person reads: where, what, how to fix it, and the source."""
+    def paint(text: str, kind: str) -> str:
+        return f"{_COLOURS[kind]}{text}\033[0m" if colour else text
+
+    lines = []
+    for f in report.findings:
+        key = f" {f.path}:" if f.path else ""
+        lines.append(f"{f.file}:{f.line}:{f.col}: {paint(f.severity, f.severity)} [{f.rule}]{key} {f.message}")
+        for r in f.related:
+            lines.append(paint(f"    line {r.line}: {r.path}: {r.text}", "dim"))
+        lines.append(f"    fix: {f.fix}")
+        lines.append(paint(f"    source: {f.source}", "dim"))
+    for rule, reason in report.disabled.items():
+        lines.append(paint(f"{report.file}: rule {rule} is turned off: {reason}", "dim"))
+    whole = report.scores.get("")
+    grade = (f" (whole handout: SMOG {whole.smog:.1f}, Flesch-Kincaid {whole.fk_grade:.1f}, "
+             f"reading ease {whole.reading_ease:.0f})") if whole and whole.words else ""
+    verdict = paint("ok", "ok") if not report.findings else report.line().removeprefix("check: ")
+    lines.append(f"{report.file}: {verdict}{grade}")
+    return "\n".join(lines) + "\n"
+
+
+def _finding(f: Finding) -> dict:
+    return {
+        "rule": f.rule, "severity": f.severity, "file": f.file, "line": f.line, "col": f.col, "path": f.path,
+        "message": f.message, "source": f.source, "fix": f.fix,
+        "related": [{"path": r.path, "line": r.line, "col": r.col, "text": r.text} for r in f.related],
+    }
+
+
+def as_json(report: Report) -> dict:
+    """Return the report as plain data: counts, findings, readability scores, rules turned off."""
+    return {
+        "file": report.file,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "findings": [_finding(f) for f in report.findings],
+        "readability": {
+            (path or "document"): {"smog": round(s.smog, 1), "fk_grade": round(s.fk_grade, 1),
+                                   "reading_ease": round(s.reading_ease, 1), "sentences": s.sentences,
+                                   "words": s.words, "polysyllables": s.polysyllables}
+            for path, s in report.scores.items()},
+        "disabled": report.disabled,
+    }
+
+
+def _uri(file: str) -> str:
+    """Return `file` as a URI relative to the current folder when it is inside it (as GitHub wants)."""
+    path = Path(file)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
+
+
+def _location(file: str, line: int, col: int, path: str) -> dict:
+    physical: dict = {"artifactLocation": {"uri": _uri(file)}}
+    if line > 0:
+        physical["region"] = {"startLine": line, "startColumn": max(col, 1)}
+    location: dict = {"physicalLocation": physical}
+    if path:
+        location["logicalLocations"] = [{"fullyQualifiedName": path, "kind": "member"}]
+    return location
+
+
+def as_sarif(report: Report) -> dict:
+    """Return the report as a SARIF 2.1.0 log with one run, its rules and its results."""
+    ids = list(RULES)
+    rules = [{
+        "id": r.id,
+        "name": "".join(part.capitalize() for part in r.id.split("-")),
+        "shortDescription": {"text": r.title},
+        "help": {"text": f"{r.fix} Source: {r.source}."},
+        "defaultConfiguration": {"level": r.severity, "enabled": r.id not in report.disabled},
+        "properties": {"source": r.source},
+    } for r in RULES.values()]
+    results = []
+    for f in report.findings:
+        result = {
+            "ruleId": f.rule,
+            "ruleIndex": ids.index(f.rule),
+            "level": f.severity,
+            "message": {"text": f"{f.message} Fix: {f.fix}"},
+            "locations": [_location(f.file, f.line, f.col, f.path)],
+        }
+        if f.related:
+            result["relatedLocations"] = [
+                {"id": i, **_location(f.file, r.line, r.col, r.path), "message": {"text": r.text}}
+                for i, r in enumerate(f.related)]
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "handouts", "version": __version__, "rules": rules}},
+            "results": results,
+        }],
+    }

@@ -1,0 +1,209 @@
+"""The check rules: for every rule, content that triggers it and a near miss that does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from handouts.config import CheckConfig
+from handouts.load import load
+from handouts.rules import RULES, addressed, check, passive
+
+from .conftest import FIXTURES, ROOT
+
+TODAY = dt.date(2026, 6, 1)
+ARTICLE = (FIXTURES / "article.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def handout(tmp_path):
+    """Return a function: changes to the clean fixture in, the loaded handout out."""
+
+    def _handout(**changes):
+        data = yaml.safe_load((FIXTURES / "minimal.yaml").read_text())
+        data["feedback"] = "Email us at feedback@example.org."
+        for key, value in changes.items():
+            target = data
+            *parents, last = key.split("__")
+            for parent in parents:
+                target = target[int(parent)] if parent.isdigit() else target[parent]
+            if value is None:
+                del target[last]
+            else:
+                target[last] = value
+        path = tmp_path / "content.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return load(path)
+
+    return _handout
+
+
+def rule_ids(loaded, settings=CheckConfig(), today=TODAY) -> list[str]:
+    return [f.rule for f in check(loaded, settings, today).findings]
+
+
+HARD = [s for s in ARTICLE.split("\n") if s.strip()][1:4]
+MEDIUM = ["Your doctor can explain the medicine.", "Take it every day."]
+EASY = ["Your body needs water.", "It keeps you well."]
+
+# rule id: (changes that trigger it, changes that come close but do not)
+CASES = {
+    "smog-error": ({"sections__0__points": HARD}, {"sections__0__points": EASY}),
+    "smog-warning": ({"sections__0__points": MEDIUM}, {"sections__0__points": EASY}),
+    "main-message": ({"main_message": "Drink water. Drink it often. Drink it cold. Drink it now."},
+                     {"main_message": "Drink water. Drink it often. Drink it now."}),
+    "summary-missing": ({"summary": []}, {"summary": ["Water helps."]}),
+    "generic-heading": ({"sections__0__heading": "Other information"},
+                        {"sections__0__heading": "Other ways to drink more"}),
+    "list-too-long": ({"actions": ["Drink a glass of water."] * 8}, {"actions": ["Drink a glass of water."] * 7}),
+    "list-long": ({"summary": ["Water helps."] * 6}, {"summary": ["Water helps."] * 5}),
+    "section-long": ({"sections__0__points": ["You can drink a cup of water at each meal."] * 15},
+                     {"sections__0__points": ["You can drink a cup of water at each meal."] * 13}),
+    "term-undefined": ({"sections__0__points": ["Water helps with constipation."]},
+                       {"sections__0__points": ["Water helps with constipation."],
+                        "glossary": [{"term": "Constipation", "definition": "When it is hard to poo."}]}),
+    "acronym-undefined": ({"actions": ["Ask your GP about water."]},
+                          {"actions": ["Ask your general practitioner (GP) about water.", "Ask your GP."]}),
+    "action-missing": ({"actions": ["Patients should drink water."]}, {"actions": ["Drink water."]}),
+    "action-not-addressed": ({"actions": ["Drink water.", "Water is good."]},
+                             {"actions": ["Drink water.", "Always keep your water bottle full."]}),
+    "get-help-missing": ({"get_help__phone": "ask at the front desk"}, {"get_help__phone": "0800 123 456"}),
+    "absolute-claim": ({"summary": ["Water is the best way to stay well."]},
+                       {"summary": ["There is no cure for a cold, but water helps."]}),
+    "number-unexplained": ({"summary": ["About 1 in 5 people forget to drink."]},
+                           {"summary": ["About 20% of people forget to drink: 20 out of every 100."]}),
+    "passive-voice": ({"main_message": "Water should be taken every day."},
+                      {"main_message": "Drink water every day. You will be tired without it."}),
+    "review-date-limit": ({"review": dt.date(2029, 1, 2)}, {"review": dt.date(2029, 1, 1)}),  # published 2026-01-01
+    "review-date-passed": ({"review": dt.date(2026, 5, 31)}, {"review": dt.date(2026, 6, 1)}),
+    "sources-missing": ({"sources": []}, {"sources": [{"title": "A water guide"}]}),
+    "feedback-missing": ({"feedback": "Tell us what you think."}, {"feedback": "Tell us at example.org/feedback."}),
+    "disclaimer-wording": ({"disclaimer": "Ask us anything."},
+                           {"disclaimer": "This is not a substitute for advice from your care team."}),
+}
+
+
+class DescribeEveryRule:
+    def it_has_a_trigger_and_a_near_miss_for_every_rule(self):
+        assert set(CASES) == set(RULES)
+
+    def it_documents_every_rule(self):
+        docs = (ROOT / "docs" / "rules.md").read_text()
+        for rule in RULES.values():
+            assert f"| `{rule.id}` | {rule.severity} |" in docs
+
+    def it_finds_nothing_in_the_clean_fixture(self, handout):
+        assert rule_ids(handout()) == []
+
+    @pytest.mark.parametrize("rule", sorted(CASES))
+    def it_flags_content_that_falls_short(self, rule, handout):
+        assert rule in rule_ids(handout(**CASES[rule][0]))
+
+    @pytest.mark.parametrize("rule", sorted(CASES))
+    def it_passes_the_near_miss(self, rule, handout):
+        assert rule not in rule_ids(handout(**CASES[rule][1]))
+
+    def it_gives_every_finding_a_place_a_source_and_a_fix(self, handout):
+        loaded = handout(**CASES["list-long"][0], **CASES["passive-voice"][0], sources=[])
+        for f in check(loaded, today=TODAY).findings:
+            assert f.line >= 1 and f.col >= 1
+            assert f.file == str(loaded.path)
+            assert f.source == RULES[f.rule].source and f.fix and f.message
+        [long] = [f for f in check(loaded, today=TODAY).findings if f.rule == "list-long"]
+        assert (long.path, long.line) == ("summary", loaded.locations["summary"][0])
+
+    def it_places_a_missing_optional_key_at_the_start_of_the_file(self, handout):
+        loaded = handout(feedback=None)
+        [f] = check(loaded, today=TODAY).findings
+        assert (f.rule, f.path, f.line) == ("feedback-missing", "feedback", 1)
+
+
+class DescribeReadability:
+    def it_names_the_hardest_sentences_with_their_key_and_line(self, handout):
+        loaded = handout(sections__0__points=HARD)
+        [section] = [f for f in check(loaded, today=TODAY).findings if f.path == "sections[0]" and "smog" in f.rule]
+        assert section.severity == "error"
+        assert "by SMOG" in section.message and "Flesch-Kincaid" in section.message
+        first = section.related[0]
+        assert first.path.startswith("sections[0].points[")
+        assert first.line == loaded.locations[first.path][0]
+        assert "long word" in first.text
+        assert f"{first.path} (line {first.line})" in section.message
+
+    def it_does_not_score_the_glossary_or_sources(self, handout):
+        hard = "Intestinal permeability facilitates translocation of immunogenic macromolecules."
+        loaded = handout(glossary=[{"term": "Hydration", "definition": hard}],
+                         sources=[{"title": hard, "note": hard}])
+        assert rule_ids(loaded) == []
+
+    def it_scores_bullets_as_sentences_of_their_own(self, handout):
+        bullets = ["Drink water", "Eat fruit", "Walk each day", "Sleep well", "Rest"]
+        report = check(handout(sections__0__points=bullets), today=TODAY)
+        assert report.scores["sections[0]"].sentences == 6  # the heading and five bullets
+
+    def it_uses_the_thresholds_from_the_config(self, handout):
+        loaded = handout(sections__0__points=MEDIUM)
+        assert "smog-error" in rule_ids(loaded, CheckConfig(grade_error=7, grade_warning=5))
+        assert not {"smog-error", "smog-warning"} & set(rule_ids(loaded, CheckConfig(grade_warning=8)))
+
+
+class DescribeTheOriginalArticle:
+    """The article as published, dropped into a handout unchanged."""
+
+    @pytest.fixture
+    def report(self, handout):
+        paragraphs = [p for p in ARTICLE.split("\n") if p.strip()]
+        return check(handout(title=paragraphs[0], sections__0__points=paragraphs[1:]), today=TODAY)
+
+    def it_is_flagged_as_far_too_hard(self, report):
+        assert report.scores[""].smog > 10
+        errors = {f.path for f in report.findings if f.rule == "smog-error"}
+        assert errors == {"", "sections[0]"}
+
+    def it_is_flagged_for_undefined_terms_and_its_promotional_claim(self, report):
+        rules = [f.rule for f in report.findings]
+        assert "absolute-claim" in rules  # "the best way to treat leaky gut"
+        terms = {f.message.split("'")[1].lower() for f in report.findings if f.rule == "term-undefined"}
+        assert {"permeability", "inflammation", "fibromyalgia"} <= terms
+
+
+class DescribeTheConfig:
+    def it_drops_the_findings_of_a_rule_turned_off_and_keeps_the_reason(self, handout):
+        loaded = handout(sources=[])
+        settings = CheckConfig(disabled={"sources-missing": "sources are on our website"})
+        report = check(loaded, settings, TODAY)
+        assert report.findings == []
+        assert report.disabled == {"sources-missing": "sources are on our website"}
+
+    def it_adds_the_project_terms_to_the_bundled_list(self, handout):
+        loaded = handout(summary=["Water helps your kidneys."])
+        assert "term-undefined" not in rule_ids(loaded)
+        assert "term-undefined" in rule_ids(loaded, CheckConfig(terms=["kidney"]))
+
+
+class DescribeTheHeuristics:
+    @pytest.mark.parametrize("text", ["Drink water.", "Please ask your nurse.", "Never skip a dose on your own.",
+                                      "Do not stop the tablets.", "Keep a diary."])
+    def it_sees_an_action_addressed_to_the_reader(self, text):
+        assert addressed(text)
+
+    @pytest.mark.parametrize("text", ["Patients should rest.", "Water is good.", "The nurse will call."])
+    def it_sees_an_action_that_is_not(self, text):
+        assert not addressed(text)
+
+
+    @pytest.mark.parametrize(("text", "found"), [
+        ("Water is needed every day.", "is needed"), ("You were told to rest.", "were told"),
+        ("The tablets should be taken with food.", "be taken"), ("It is often given at night.", "is often given"),
+        ("You will be tired.", None), ("It is indeed good.", None), ("Drink water.", None)])
+    def it_sees_passive_voice(self, text, found):
+        assert passive(text) == found
+
+
+class DescribeTheDemoContent:
+    def it_reads_at_grade_8_or_lower_everywhere_by_smog(self):
+        report = check(load(ROOT / "content.yaml"), CheckConfig(), today=dt.date(2026, 11, 26))
+        assert report.scores and all(s.smog <= 8 for s in report.scores.values())
+        assert {f.rule for f in report.findings} <= {"smog-warning"}
