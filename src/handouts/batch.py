@@ -205,8 +205,8 @@ def _build_all(topics: list[Topic], out: Path, options, strict: bool, jobs: int)
         for topic in topics:
             yield build_one(topic, out, options, strict)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(topics)), mp_context=_context(),
-                             initializer=_warm_up) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(topics)), mp_context=_context(), initializer=_warm_up)
+    try:
         futures = {pool.submit(build_one, topic, out, options, strict): topic for topic in topics}
         for future in as_completed(futures):
             try:
@@ -214,6 +214,8 @@ def _build_all(topics: list[Topic], out: Path, options, strict: bool, jobs: int)
             except BrokenProcessPool:
                 yield Outcome(futures[future], errors=[f"{futures[future].path}: the worker process building "
                                                        "it stopped unexpectedly"])
+    finally:  # on an interrupt too: drop the topics not started rather than build them
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _context():

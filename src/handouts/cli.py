@@ -125,6 +125,10 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{', '.join(map(str, paths))}: no .yaml content files found", file=err)
         return 1
     reporter = Reporter(out, err, quiet=args.quiet, verbose=args.verbose, single=topics[0].folder == ".")
-    return run_batch(topics, args.out, BuildOptions(paper=args.paper, theme=args.theme), reporter,
-                     strict=args.strict, force=args.force, check=args.check,
-                     jobs=args.jobs or default_jobs(), shard=args.shard)
+    try:
+        return run_batch(topics, args.out, BuildOptions(paper=args.paper, theme=args.theme), reporter,
+                         strict=args.strict, force=args.force, check=args.check,
+                         jobs=args.jobs or default_jobs(), shard=args.shard)
+    except KeyboardInterrupt:
+        print("\ninterrupted: the topics finished so far are recorded in the manifest", file=err)
+        return 130
