@@ -6,6 +6,7 @@ sections and points, so handouts run from one to several pages), then times real
 
     .venv/bin/python bench/bench.py                 # the full table (N=100 and N=1000)
     .venv/bin/python bench/bench.py --big 300       # a smaller "large" library
+    .venv/bin/python bench/bench.py --only-big --big 1000 --big-sections 1   # short topics only
 
 This is a script, not a test: timings depend on the machine and its load. Peak memory
 is the largest sum of the resident memory of the build process and its workers,
@@ -33,14 +34,17 @@ ROOT = Path(__file__).resolve().parents[1]
 HANDOUTS = [sys.executable, "-m", "handouts"]
 
 
-def generate(folder: Path, count: int, base: dict) -> Path:
-    """Write `count` varied topics made from `base` into `folder`; return the folder."""
+def generate(folder: Path, count: int, base: dict, most: int = 0) -> Path:
+    """Write `count` varied topics made from `base` into `folder`; return the folder.
+
+    Topic i keeps 1 + i % S of the S sections (at most `most`, when given).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     sections = base["sections"]
     for i in range(count):
         topic = copy.deepcopy(base)
         topic["title"] = f"{base['title']} ({i + 1})"
-        keep = 1 + i % len(sections)
+        keep = min(1 + i % len(sections), most or len(sections))
         topic["sections"] = [copy.deepcopy(sections[(i + j) % len(sections)]) for j in range(keep)]
         for j, section in enumerate(topic["sections"]):
             section["heading"] = f"{section['heading']} {j + 1}"
@@ -113,11 +117,39 @@ def warm_per_topic(folder: Path, count: int) -> float:
     return float(result.stdout)
 
 
+def small(args, base: dict, work: Path, row) -> None:
+    """Time one topic cold and warm, then an N-topic batch: jobs 1 and 2, one change, no change."""
+    topics = generate(work / "topics", args.n, base)
+    single = topics / "topic-0000.yaml"
+    colds = [timed([*HANDOUTS, "build", str(single), "--out", str(work / "single"), "--force"], cwd=work)[0]
+             for _ in range(3)]
+    cold = statistics.median(colds)
+    row("cold single-topic build (new process, median of 3)", f"{cold:.2f} s")
+    row("warm per-topic render (one process, 20 topics)", f"{warm_per_topic(topics, 20):.3f} s")
+    batch = {}
+    for jobs in (1, 2):
+        seconds, peak = timed([*HANDOUTS, "build", "topics", "--out", f"out-j{jobs}", "--jobs", str(jobs),
+                               "--quiet"], cwd=work, sample=True)
+        batch[jobs] = seconds
+        row(f"N={args.n} batch, --jobs {jobs}",
+            f"{seconds:.1f} s ({seconds / args.n:.3f} s/topic)", f"peak RSS {peak / 2**20:.0f} MB")
+    row("speed-up --jobs 2 over --jobs 1", f"{batch[1] / batch[2]:.2f}x")
+    changed = topics / f"topic-{args.n // 2:04d}.yaml"
+    changed.write_text(changed.read_text().replace("This is handout", "This is, after an edit, handout"))
+    seconds, _ = timed([*HANDOUTS, "build", "topics", "--out", "out-j2", "--quiet"], cwd=work)
+    row(f"rebuild after 1 of {args.n} topics changed", f"{seconds:.2f} s", f"({seconds / cold:.2f}x cold)")
+    seconds, _ = timed([*HANDOUTS, "build", "topics", "--out", "out-j2", "--quiet"], cwd=work)
+    row(f"no-op rebuild, N={args.n}", f"{seconds:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100, help="topics in the batch timings (default 100)")
     parser.add_argument("--big", type=int, nargs="+", default=[1000],
                         help="library sizes for the no-op rebuild and peak memory (default 1000)")
+    parser.add_argument("--big-sections", type=int, default=0, metavar="S",
+                        help="give the large libraries' topics at most S sections (shorter handouts)")
+    parser.add_argument("--only-big", action="store_true", help="skip the single-topic and N-topic rows")
     parser.add_argument("--keep", action="store_true", help="keep the generated folder")
     args = parser.parse_args()
     base = yaml.safe_load((ROOT / "content.yaml").read_text())
@@ -129,36 +161,18 @@ def main() -> None:
         print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
 
     try:
-        topics = generate(work / "topics", args.n, base)
-        single = topics / "topic-0000.yaml"
-        colds = [timed([*HANDOUTS, "build", str(single), "--out", str(work / "single"), "--force"], cwd=work)[0]
-                 for _ in range(3)]
-        cold = statistics.median(colds)
-        row("cold single-topic build (new process, median of 3)", f"{cold:.2f} s")
-        row("warm per-topic render (one process, 20 topics)", f"{warm_per_topic(topics, 20):.3f} s")
-        batch = {}
-        for jobs in (1, 2):
-            seconds, peak = timed([*HANDOUTS, "build", "topics", "--out", f"out-j{jobs}", "--jobs", str(jobs),
-                                   "--quiet"], cwd=work, sample=True)
-            batch[jobs] = seconds
-            row(f"N={args.n} batch, --jobs {jobs}",
-                f"{seconds:.1f} s ({seconds / args.n:.3f} s/topic)", f"peak RSS {peak / 2**20:.0f} MB")
-        row("speed-up --jobs 2 over --jobs 1", f"{batch[1] / batch[2]:.2f}x")
-        changed = topics / f"topic-{args.n // 2:04d}.yaml"
-        changed.write_text(changed.read_text().replace("This is handout", "This is, after an edit, handout"))
-        seconds, _ = timed([*HANDOUTS, "build", "topics", "--out", "out-j2", "--quiet"], cwd=work)
-        row(f"rebuild after 1 of {args.n} topics changed", f"{seconds:.2f} s", f"({seconds / cold:.2f}x cold)")
-        seconds, _ = timed([*HANDOUTS, "build", "topics", "--out", "out-j2", "--quiet"], cwd=work)
-        row(f"no-op rebuild, N={args.n}", f"{seconds:.2f} s")
+        if not args.only_big:
+            small(args, base, work, row)
         for big in args.big:
-            library = generate(work / f"topics-{big}", big, base)
+            library = generate(work / f"topics-{big}", big, base, args.big_sections)
+            label = f"N={big}" + (f" (at most {args.big_sections} sections each)" if args.big_sections else "")
             seconds, peak = timed([*HANDOUTS, "build", library.name, "--out", f"out-{big}", "--jobs", "2",
                                    "--quiet"], cwd=work, sample=True)
-            row(f"N={big} batch, --jobs 2", f"{seconds:.1f} s ({seconds / big:.3f} s/topic)",
+            row(f"{label} batch, --jobs 2", f"{seconds:.1f} s ({seconds / big:.3f} s/topic)",
                 f"peak RSS {peak / 2**20:.0f} MB")
             noop = [timed([*HANDOUTS, "build", library.name, "--out", f"out-{big}", "--quiet"], cwd=work)[0]
                     for _ in range(3)]
-            row(f"no-op rebuild, N={big} (median of 3)", f"{statistics.median(noop):.2f} s")
+            row(f"no-op rebuild, {label} (median of 3)", f"{statistics.median(noop):.2f} s")
     finally:
         if args.keep:
             print(f"kept {work}", file=sys.stderr)
