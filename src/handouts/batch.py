@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .manifest import Manifest, fingerprint, relative, shared_inputs
+from .manifest import Manifest, fingerprint, relative, shared_inputs, shown
 from .progress import Reporter
 
 SUFFIXES = (".yaml", ".yml")
@@ -125,7 +125,7 @@ def run_batch(topics: list[Topic], out: Path, options, reporter: Reporter, *, st
     stale, inputs = [], {}
     for topic in topics:
         inputs[topic.folder] = fingerprint(topic.path, shared, manifest.deps(topic.folder), out)
-        reason = "rebuild forced" if force else manifest.stale_reason(topic.folder, topic.path,
+        reason = "rebuild forced" if force and not check else manifest.stale_reason(topic.folder, topic.path,
                                                                         inputs[topic.folder], verify=check)
         if topic.problem or reason:
             stale.append((topic, reason))
@@ -174,7 +174,7 @@ def _where(out: Path, folder: str) -> str:
 
 def _source(out: Path, entry: dict) -> str:
     """Return the content file of a manifest entry, as a path from the current folder."""
-    return os.path.relpath(os.path.normpath(out.absolute() / entry.get("content", "?")))
+    return shown(out / entry.get("content", "?"))
 
 
 def _remove(manifest: Manifest, folder: str, entry: dict, reporter: Reporter) -> None:

@@ -96,6 +96,12 @@ def relative(path: Path, out: Path) -> str:
     return Path(os.path.relpath(path.absolute(), out.absolute())).as_posix()
 
 
+def shown(path: Path) -> str:
+    """Return `path` as a person would type it here: relative when below the current folder."""
+    text = os.path.relpath(os.path.normpath(path.absolute()))
+    return str(path.absolute()) if text.startswith("..") else text
+
+
 class Manifest:
     """The entries of one output folder's manifest, keyed by topic folder."""
 
@@ -139,9 +145,9 @@ class Manifest:
             try:
                 size = path.stat().st_size
             except OSError:
-                return f"{relative(path, Path.cwd())} is missing"
+                return f"{shown(path)} is missing"
             if size != recorded.get("size") or (verify and file_hash(path) != recorded.get("sha256")):
-                return f"{relative(path, Path.cwd())} was modified"
+                return f"{shown(path)} was modified"
         return None
 
     def deps(self, folder: str) -> dict[str, str | None]:
