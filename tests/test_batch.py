@@ -219,6 +219,13 @@ class DescribeProgressReports:
         assert "built 1  failed 1  skipped 0" in err.getvalue()
         assert "ETA" in err.getvalue()
 
+    def it_lists_skipped_topics_when_verbose_and_reads_topics_from_the_config(self, library):
+        (library / "handouts.yaml").write_text("content: [topics]\n")
+        result = run("build", "--verbose")
+        assert result.code == 0, result.err
+        assert result.out.splitlines()[:3] == [f"up to date: topics/{name}.yaml"
+                                               for name in ("asthma", "diabetes", "gout")]
+
     def it_prints_only_failures_when_quiet(self, library):
         (library / "topics" / "asthma.yaml").write_text("title: 1\n")
         result = run("build", "topics", "--quiet")
