@@ -131,8 +131,8 @@ def small(args, base: dict, work: Path, row) -> None:
         seconds, peak = timed([*HANDOUTS, "build", "topics", "--out", f"out-j{jobs}", "--jobs", str(jobs),
                                "--quiet"], cwd=work, sample=True)
         batch[jobs] = seconds
-        row(f"N={args.n} batch, --jobs {jobs}",
-            f"{seconds:.1f} s ({seconds / args.n:.3f} s/topic)", f"peak RSS {peak / 2**20:.0f} MB")
+        row(f"N={args.n} batch, --jobs {jobs}", f"{seconds:.1f} s ({seconds / args.n:.3f} s/topic)",
+            f"peak RSS {peak / 2**20:.0f} MB; load average after: {os.getloadavg()[0]:.1f}")
     row("speed-up --jobs 2 over --jobs 1", f"{batch[1] / batch[2]:.2f}x")
     changed = topics / f"topic-{args.n // 2:04d}.yaml"
     changed.write_text(changed.read_text().replace("This is handout", "This is, after an edit, handout"))
@@ -169,7 +169,7 @@ def main() -> None:
             seconds, peak = timed([*HANDOUTS, "build", library.name, "--out", f"out-{big}", "--jobs", "2",
                                    "--quiet"], cwd=work, sample=True)
             row(f"{label} batch, --jobs 2", f"{seconds:.1f} s ({seconds / big:.3f} s/topic)",
-                f"peak RSS {peak / 2**20:.0f} MB")
+                f"peak RSS {peak / 2**20:.0f} MB; load average after: {os.getloadavg()[0]:.1f}")
             noop = [timed([*HANDOUTS, "build", library.name, "--out", f"out-{big}", "--quiet"], cwd=work)[0]
                     for _ in range(3)]
             row(f"no-op rebuild, {label} (median of 3)", f"{statistics.median(noop):.2f} s")
