@@ -125,8 +125,10 @@ def run_batch(topics: list[Topic], out: Path, options, reporter: Reporter, *, st
     stale, inputs = [], {}
     for topic in topics:
         inputs[topic.folder] = fingerprint(topic.path, shared, manifest.deps(topic.folder), out)
-        reason = "rebuild forced" if force and not check else manifest.stale_reason(topic.folder, topic.path,
-                                                                        inputs[topic.folder], verify=check)
+        if force and not check:
+            reason = "rebuild forced"
+        else:
+            reason = manifest.stale_reason(topic.folder, topic.path, inputs[topic.folder], verify=check)
         if topic.problem or reason:
             stale.append((topic, reason))
         else:
