@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from handouts.batch import Topic, find_topics, in_shard
+from handouts.build import BuildOptions
 from handouts.cli import main
-from handouts.manifest import MANIFEST_NAME
+from handouts.manifest import MANIFEST_NAME, TEMPLATES, Manifest, shared_inputs
 
 from .conftest import FIXTURES, run
 
@@ -121,6 +123,37 @@ class DescribeIncrementalBuilds:
         assert [p.name for p in (library / "output" / "gout").iterdir()] == ["notes.txt"]
         manifest = json.loads((library / "output" / MANIFEST_NAME).read_text())
         assert set(manifest["topics"]) == {"asthma"}
+
+
+class DescribeTheManifest:
+    def it_records_templates_fonts_theme_tool_and_options_each_by_name(self, tmp_path):
+        templates = tmp_path / "templates"
+        shutil.copytree(TEMPLATES, templates)
+        theme = tmp_path / "theme.pptx"
+        theme.write_bytes(b"first")
+        before = shared_inputs(BuildOptions(paper="a4", theme=theme), templates)
+        assert before["options"] == {"paper": "a4"}
+        assert before["tool"]["handouts"] and before["tool"]["weasyprint"]
+        (templates / "handout.css").write_text((templates / "handout.css").read_text() + "\n")
+        (templates / "fonts" / "AtkinsonHyperlegible-LICENSE.txt").write_text("changed")
+        theme.write_bytes(b"second")
+        after = shared_inputs(BuildOptions(paper="a4", theme=theme), templates)
+        assert [key for key in before if before[key] != after[key]] == ["templates", "fonts", "theme"]
+
+    def it_merges_two_builds_saving_into_one_folder(self, tmp_path):
+        first, second = Manifest.load(tmp_path), Manifest.load(tmp_path)
+        first.record("a", tmp_path / "a.yaml", {"content": "1"}, {})
+        second.record("b", tmp_path / "b.yaml", {"content": "2"}, {})
+        first.save()
+        second.save()
+        assert set(Manifest.load(tmp_path).entries) == {"a", "b"}
+
+    def it_rebuilds_everything_when_the_manifest_is_unreadable(self, library):
+        (library / "output" / MANIFEST_NAME).write_text("{not json")
+        result = run("build", "topics", "--check")
+        assert result.code == 1
+        assert "unreadable" in result.err and "every topic will be rebuilt" in result.err
+        assert result.out.count("never built") == 3
 
 
 class DescribeTheCheckOption:
