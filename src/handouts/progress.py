@@ -60,7 +60,7 @@ class Reporter:
 
     def start(self, total: int, to_build: int) -> None:
         self.total, self.to_build = total, to_build
-        if self.single and to_build == 0 and not self.quiet:
+        if self.single and to_build == 0 and not self.quiet and not self.verbose:
             self._print("up to date: nothing changed since the last build (--force rebuilds)")
         self._draw(force=True)
 
