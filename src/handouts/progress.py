@@ -76,10 +76,9 @@ class Reporter:
         if outcome.ok:
             self.built += 1
             timing = f" ({outcome.seconds:.2f}s)" if self.verbose else ""
-            if self.single and not self.quiet:
-                target = out if outcome.topic.folder == "." else out / outcome.topic.folder
+            if self.single and not self.quiet:  # a single topic is written straight into `out`
                 for name in outcome.outputs:
-                    self._print(f"wrote {target / name}{timing}")
+                    self._print(f"wrote {out / name}{timing}")
             elif not self.quiet and (not self.bar or self.verbose):
                 self._print(f"built {outcome.topic.path} -> {out / outcome.topic.folder}/{timing}")
         else:
