@@ -140,6 +140,10 @@ class DescribeTheManifest:
         after = shared_inputs(BuildOptions(paper="a4", theme=theme), templates)
         assert [key for key in before if before[key] != after[key]] == ["templates", "fonts", "theme"]
 
+    def it_hashes_the_templates_folder_the_renderer_uses(self):
+        from handouts import render
+        assert TEMPLATES == render.TEMPLATES
+
     def it_merges_two_builds_saving_into_one_folder(self, tmp_path):
         first, second = Manifest.load(tmp_path), Manifest.load(tmp_path)
         first.record("a", tmp_path / "a.yaml", {"content": "1"}, {})
