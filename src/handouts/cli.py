@@ -103,6 +103,7 @@ def _shard(text: str) -> tuple[int, int]:
 
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Return the exit code of `handouts build`: options and config resolved, topics handed to `batch`."""
     from .batch import default_jobs, find_topics, run_batch
     from .build import BuildOptions
     from .progress import Reporter
