@@ -46,8 +46,6 @@ def write(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _outside_the_repository(tmp_path, monkeypatch):
+def _outside_the_repository(tmp_path_factory, monkeypatch):
     """Run every test from an empty folder, so the repository's own handouts.yaml never applies."""
-    folder = tmp_path / "cwd"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))

@@ -406,4 +406,4 @@ class DescribeReproducibleBuilds:
             assert run("build", str(ROOT / "content.yaml"), "--out", str(tmp_path / name)).code == 0
             outputs.append({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()})
         assert outputs[0] == outputs[1]
-        assert set(outputs[0]) == {"handout.pdf", "handout-large-print.pdf", "slides.pptx"}
+        assert set(outputs[0]) == {"handout.pdf", "handout-large-print.pdf", "slides.pptx", ".handouts-manifest.json"}

@@ -12,7 +12,8 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from .load import Loaded
+from .config import CheckConfig
+from .load import MAX_FILE_BYTES, Loaded
 from .output import output_path, write_atomic
 from .render import TEMPLATES, HandoutOptions, render_html, render_slide_plan
 
@@ -28,21 +29,30 @@ class BuildOptions:
     paper: str = "letter"
     theme: Path | None = None
     aspect: str = "16:9"
-    warn: Callable[[str], None] | None = None
-    """Called with each warning about the outputs (e.g. slide text that cannot fit)."""
+    brand: Path | None = None
+    """The project's brand file, merged under each topic's `organisation`."""
+    max_file_bytes: int = MAX_FILE_BYTES
+    """The largest content file that is read."""
+    check: CheckConfig = CheckConfig()
+    """Settings of the checks each topic gets before it is built."""
     assets: Path | None = None
     """A folder, besides templates/ and the content's folder, that handouts may read files from."""
     allow_network: bool = False
     """Allow http(s) resources (never private addresses unless `allow_private_network`)."""
     allow_private_network: bool = False
-    project: Path | None = None
-    """The project folder (where handouts.yaml is), whose files handouts may read, e.g. a brand logo."""
+    project: Path | None = dataclasses.field(default=None, metadata={"record": False})
+    """The project folder (where handouts.yaml is), whose files handouts may read, e.g. a brand logo.
+    It widens what may be read, not what is made, so the manifest does not record it."""
     max_resource_bytes: int | None = None
     """The largest resource a handout may read (None: the default of `fetch.py`)."""
 
 
-def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions()) -> dict[str, bytes]:
-    """Return every output of one topic as {file name: bytes}, writing nothing."""
+def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
+                 warn: Callable[[str], None] | None = None) -> dict[str, bytes]:
+    """Return every output of one topic as {file name: bytes}, writing nothing.
+
+    `warn` is called with each warning about the outputs (e.g. slide text that cannot fit).
+    """
     from .fetch import Fetcher, policy_for, read_picture
     from .pdf import write_pdf
     from .slides import build_deck
@@ -68,14 +78,15 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions()) -> dict
         logo=Path(logo) if logo else None,
         logo_data=logo_data,
         logo_alt=content.organisation.logo_alt,
-        warn=options.warn,
+        warn=warn,
     )
     return outputs
 
 
-def build_topic(loaded: Loaded, out_dir: Path, options: BuildOptions = BuildOptions()) -> list[Path]:
+def build_topic(loaded: Loaded, out_dir: Path, options: BuildOptions = BuildOptions(),
+                warn: Callable[[str], None] | None = None) -> list[Path]:
     """Render every output of one topic, then write them into `out_dir`; return their paths."""
-    outputs = render_topic(loaded, options)
+    outputs = render_topic(loaded, options, warn)
     paths = {name: output_path(out_dir, name) for name in outputs}  # refuse any escape before writing
     for name, data in outputs.items():
         write_atomic(paths[name], data)

@@ -2,7 +2,8 @@
 
 `main(argv)` parses the arguments and runs `build` or `check`. Expected failures (bad
 content, a template error, an unwritable folder) print a message a person can act on
-and return 1, never a traceback. The PDF and slide stages are imported only by `build`.
+and return 1, never a traceback. `build` hands its topics to `batch.py`; the PDF and slide
+stages are imported only when a topic needs building.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate the content and write the handout and slides",
                                 description="Validate CONTENT, then write handout.pdf, "
-                                "handout-large-print.pdf and slides.pptx into the output folder.")
-    build.add_argument("content", nargs="?", type=Path,
-                       help="the content file (default: from handouts.yaml, else content.yaml)")
+                                "handout-large-print.pdf and slides.pptx into the output folder "
+                                "(one content file), or into OUT/<name>/ for each topic (a folder "
+                                "of .yaml files, or several files). Topics unchanged since the "
+                                "last build are skipped.")
+    build.add_argument("content", nargs="*", type=Path,
+                       help="content files or folders of them (default: from handouts.yaml, else content.yaml)")
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="the output folder (default: from handouts.yaml, else output)")
     build.add_argument("--paper", choices=["letter", "a4"],
@@ -43,6 +47,17 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--allow-network", action="store_true",
                        help="let the handout fetch http(s) resources (never private addresses unless "
                        "allow_private_network is set in handouts.yaml)")
+    build.add_argument("--force", action="store_true", help="rebuild every topic, even unchanged ones")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing; list stale or missing outputs and exit 1 if there are any")
+    build.add_argument("--jobs", "-j", type=_positive, metavar="N",
+                       help="build N topics at once in worker processes (default: the number of cores)")
+    build.add_argument("--shard", type=_shard, metavar="K/N",
+                       help="build only share K of N (stable), to split a library across CI runners")
+    talk = build.add_mutually_exclusive_group()
+    talk.add_argument("--quiet", "-q", action="store_true", help="print only failures")
+    talk.add_argument("--verbose", "-v", action="store_true",
+                      help="also print skipped topics, timings and tracebacks of internal errors")
 
     check = commands.add_parser("check", help="validate the content without building",
                                 description="Validate CONTENT and report every problem found.")
@@ -73,6 +88,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     out = out or sys.stdout
     err = err or sys.stderr
     args = parser().parse_args(argv)
+    if args.command == "build":
+        return _build(args, out, err)
     try:
         config = load_config(args.config, strict=args.strict)
         if args.content is None:
@@ -87,13 +104,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         return 1
     for warning in loaded.warnings:
         print(warning, file=err)
-    if args.command == "check":
-        return _check(loaded, args, config, out, err)
-    from . import rules
-
-    line, failed = rules.summary(loaded, config, strict=args.strict)
-    print(line, file=err)
-    return 1 if failed else _build(loaded, args, config, out, err)
+    return _check(loaded, args, config, out, err)
 
 
 def _check(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
@@ -109,14 +120,32 @@ def _check(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO
     return 1 if result.fails(args.strict) else 0
 
 
-def _build(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
-    import jinja2
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
 
-    from .build import BuildOptions, build_topic
-    from .fetch import ResourceError
-    from .output import UnsafeOutput
-    from .slides import ThemeError
 
+def _shard(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, e.g. 1/4, got {text!r}")
+    return int(k), int(n)
+
+
+def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Return the exit code of `handouts build`: options and config resolved, topics handed to `batch`."""
+    from .batch import default_jobs, find_topics, run_batch
+    from .build import BuildOptions
+    from .progress import Reporter
+
+    try:
+        config = load_config(args.config, strict=args.strict)
+    except ContentInvalid as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        return 1
+    paths = args.content or [config.resolve(c) for c in config.content]
     args.out = args.out or config.resolve(config.out)
     args.paper = args.paper or config.paper
     args.theme = args.theme or (config.resolve(config.theme) if config.theme else None)
@@ -124,34 +153,22 @@ def _build(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO
     if args.theme is not None and not args.theme.is_file():
         print(f"{args.theme}: theme file not found", file=err)
         return 1
-
-    def warn(message: str) -> None:
-        print(message, file=err)
-        if args.strict:
-            raise ThemeError("warnings are errors with --strict; nothing was written")
-
+    topics = find_topics(paths, args.out)
+    if not topics:
+        print(f"{', '.join(map(str, paths))}: no .yaml content files found", file=err)
+        return 1
+    options = BuildOptions(paper=args.paper, theme=args.theme, aspect=args.aspect,
+                           brand=config.resolve(config.brand) if config.brand else None,
+                           max_file_bytes=config.max_file_bytes, check=config.check,
+                           **_resource_options(args, config))
+    reporter = Reporter(out, err, quiet=args.quiet, verbose=args.verbose, single=topics[0].folder == ".")
     try:
-        options = BuildOptions(paper=args.paper, theme=args.theme, aspect=args.aspect, warn=warn,
-                               **_resource_options(args, config))
-        written = build_topic(loaded, args.out, options)
-    except (ResourceError, UnsafeOutput) as exc:
-        print(f"{loaded.path}: {exc}; nothing was written", file=err)
-        return 1
-    except jinja2.TemplateSyntaxError as exc:
-        print(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", file=err)
-        return 1
-    except jinja2.TemplateError as exc:
-        print(f"template error: {exc}", file=err)
-        return 1
-    except (ThemeError, ValueError) as exc:
-        print(f"{args.theme or 'slides'}: {exc}", file=err)
-        return 1
-    except OSError as exc:
-        print(f"{exc.filename or args.out}: cannot write: {exc.strerror}", file=err)
-        return 1
-    for path in written:
-        print(f"wrote {path}", file=out)
-    return 0
+        return run_batch(topics, args.out, options, reporter,
+                         strict=args.strict, force=args.force, check=args.check,
+                         jobs=args.jobs or default_jobs(), shard=args.shard)
+    except KeyboardInterrupt:
+        print("\ninterrupted: the topics finished so far are recorded in the manifest", file=err)
+        return 130
 
 
 def _resource_options(args: argparse.Namespace, config: Config) -> dict:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .config import CheckConfig, Config
+from .config import CheckConfig
 from .load import Loaded
 from .model import Content
 from .readability import Score, hardest_sentences, score, split_sentences, words
@@ -168,10 +168,10 @@ def check(loaded: Loaded, settings: CheckConfig = CheckConfig(), today: dt.date 
     return Report(str(loaded.path), findings, ctx.scores, dict(settings.disabled))
 
 
-def summary(loaded: Loaded, config: Config, *, strict: bool = False,
+def summary(loaded: Loaded, settings: CheckConfig = CheckConfig(), *, strict: bool = False,
             today: dt.date | None = None) -> tuple[str, bool]:
     """Return the line `build` prints ("check: 0 errors, 2 warnings") and whether the build must stop."""
-    report = check(loaded, config.check, today)
+    report = check(loaded, settings, today)
     failed = strict and report.fails(strict=True)
     note = "; not building (--strict): run `handouts check` for details" if failed else ""
     return report.line() + note, failed
