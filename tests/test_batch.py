@@ -111,6 +111,12 @@ class DescribeIncrementalBuilds:
         assert result.code == 0, result.err
         assert "3 built, 0 up to date" in result.out
 
+    def it_rebuilds_everything_when_the_network_is_allowed(self, library):
+        for _ in range(2):  # the second run has the same options, and still cannot trust the record
+            result = run("build", "topics", "--allow-network", "--jobs", "2")
+            assert result.code == 0, result.err
+            assert "3 built, 0 up to date" in result.out
+
     def it_removes_only_the_outputs_of_a_deleted_topic_and_says_so(self, library):
         (library / "output" / "gout" / "notes.txt").write_text("kept: not ours")
         (library / "topics" / "gout.yaml").unlink()

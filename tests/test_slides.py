@@ -385,14 +385,35 @@ class DescribeAccessibility:
         assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == "Test Clinic logo"
         assert prs.slides[0].shapes[0] == prs.slides[0].shapes.title
 
-    def it_warns_and_leaves_out_a_logo_slides_cannot_show(self, tmp_path, minimal_text):
+    def it_draws_an_svg_logo_as_a_bitmap_with_its_alt_text_and_proportions(self, tmp_path, minimal_text):
         data = yaml.safe_load(minimal_text)
         data["organisation"].update(logo="logo.svg", logo_alt="Test Clinic logo")
-        (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+        (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
+                                           '<rect width="40" height="10" fill="#1f4e79"/></svg>')
         (tmp_path / "c.yaml").write_text(yaml.safe_dump(data))
         prs, result = build(tmp_path / "out", tmp_path / "c.yaml")
-        assert "logo.svg: a logo on slides must be PNG or JPEG" in result.err
-        assert not [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
+        assert "logo" not in result.err
+        [picture] = [s for s in prs.slides[0].shapes if s.shape_type == 13]
+        assert picture._element.nvPicPr.cNvPr.get("descr") == "Test Clinic logo"
+        assert picture.image.content_type == "image/png"
+        assert round(picture.width / picture.height) == 4
+
+    def it_reads_nothing_an_svg_logo_links_to(self, tmp_path, minimal_text):
+        secret = tmp_path / "secret.png"
+        Image.new("RGB", (10, 10), "red").save(secret)
+        data = yaml.safe_load(minimal_text)
+        data["organisation"].update(logo="logo.svg", logo_alt="Test Clinic logo")
+        (tmp_path / "logo.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" '
+            f'height="10"><image xlink:href="{secret.as_uri()}" width="10" height="10"/></svg>')
+        (tmp_path / "c.yaml").write_text(yaml.safe_dump(data))
+        prs, result = build(tmp_path / "out", tmp_path / "c.yaml")
+        pictures = [s for s in prs.slides[0].shapes if s.shape_type == 13]
+        if pictures:  # drawn without the linked file: no red pixel may appear
+            drawn = Image.open(io.BytesIO(pictures[0].image.blob)).convert("RGB")
+            assert (255, 0, 0) not in {drawn.getpixel((x, y)) for x in range(drawn.width) for y in range(drawn.height)}
+        else:
+            assert "the SVG logo could not be drawn" in result.err
 
     def it_marks_a_picture_without_alt_text_as_decorative(self, tmp_path):
         Image.new("RGB", (10, 10), "white").save(tmp_path / "dot.png")

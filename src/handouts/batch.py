@@ -127,6 +127,8 @@ def run_batch(topics: list[Topic], out: Path, options, reporter: Reporter, *, st
         inputs[topic.folder] = fingerprint(topic.path, shared, manifest.deps(topic.folder), out)
         if force and not check:
             reason = "rebuild forced"
+        elif options.allow_network and not check:  # what a URL serves can change unseen
+            reason = "rebuilt: the network is allowed, and the manifest does not track fetched resources"
         else:
             reason = manifest.stale_reason(topic.folder, topic.path, inputs[topic.folder], verify=check)
         if topic.problem or reason:

@@ -28,7 +28,7 @@ from pptx import Presentation
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.exc import PythonPptxError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches, Length, Pt
 
 from . import fit
 from .render import TEMPLATES
@@ -299,19 +299,40 @@ def _set_text(shape, text: _Text) -> None:
 
 def _add_logo(prs, logo: Path, alt: str | None, warnings: list[str], data: bytes | None = None) -> None:
     """Put the organisation's logo (`data`, else the file `logo`) in the top right corner of the first slide."""
-    if logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif"):
-        warnings.append(f"slides: {logo}: a logo on slides must be PNG or JPEG; it was left out")
+    if logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".svg"):
+        warnings.append(f"slides: {logo}: a logo on slides must be SVG, PNG or JPEG; it was left out")
         return
     if data is None and not logo.is_file():
         warnings.append(f"slides: {logo}: logo not found; it was left out")
         return
-    slide = prs.slides[0]
     height = Inches(0.8)
+    if logo.suffix.lower() == ".svg":
+        try:
+            data = svg_to_png(data if data is not None else logo.read_bytes(), height)
+        except Exception as exc:  # cairosvg raises many kinds of error on a broken or refused SVG
+            warnings.append(f"slides: {logo}: the SVG logo could not be drawn ({exc}); it was left out")
+            return
+    slide = prs.slides[0]
     picture = slide.shapes.add_picture(io.BytesIO(data) if data is not None else str(logo), 0, Inches(0.3),
                                        height=height)
     picture.left = prs.slide_width - picture.width - Inches(0.4)
     picture.name = "Logo"
     describe(picture, alt)
+
+
+def svg_to_png(svg: bytes, height: Length) -> bytes:
+    """Return `svg` drawn as a PNG `height` tall at 300 dpi, its width in proportion.
+
+    Slides cannot hold SVG (python-pptx places bitmaps only), so the logo is drawn here.
+    Nothing the SVG links to is read: external files, URLs and XML entities are refused.
+    """
+    import cairosvg.surface  # only a deck with an SVG logo needs it
+
+    def refuse(url: str, resource_type: str) -> dict:
+        raise ValueError(f"an SVG logo may not load {url}")
+
+    return cairosvg.surface.PNGSurface.convert(
+        bytestring=svg, output_height=round(height.inches * 300), unsafe=False, url_fetcher=refuse)
 
 
 def describe(picture, alt: str | None) -> None:
