@@ -323,46 +323,67 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def assert_contrast(prs) -> None:
+    """Assert every placeholder's text on every layout of `prs` has at least 4.5:1 contrast."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    master = prs.slide_master._element
+    theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
+    mapping = dict(master.find("p:clrMap", NS).attrib)
+
+    def colour(fill) -> str:
+        scheme = fill.find("a:schemeClr", NS)
+        if scheme is None:
+            return fill.find("a:srgbClr", NS).get("val")
+        slot = mapping.get(scheme.get("val"), scheme.get("val"))
+        return theme.find(f".//a:clrScheme/a:{slot}/a:srgbClr", NS).get("val")
+
+    styles = {"title": master.find("p:txStyles/p:titleStyle/a:lvl1pPr", NS),
+              "body": master.find("p:txStyles/p:bodyStyle/a:lvl1pPr", NS)}
+    checked = []
+    for layout in prs.slide_layouts:
+        bg = layout._element.find("p:cSld/p:bg/p:bgPr/a:solidFill", NS)
+        background = colour(bg) if bg is not None else colour(master.find("p:cSld/p:bg/p:bgRef", NS))
+        for shape in layout.placeholders:
+            if shape.placeholder_format.idx >= 10:
+                continue
+            own = shape._element.find("p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr/a:solidFill", NS)
+            kind = "title" if shape.placeholder_format.idx == 0 else "body"
+            text = colour(own if own is not None else styles[kind].find("a:defRPr/a:solidFill", NS))
+            ratio = contrast(text, background)
+            checked.append((layout.name, shape.name, round(ratio, 1)))
+            assert ratio >= 4.5, checked[-1]
+        bullet = styles["body"].find("a:buClr", NS)
+        if bg is None and bullet is not None:
+            assert contrast(colour(bullet), background) >= 4.5
+    assert len(checked) >= 7
+
+
 class DescribeTheBundledTheme:
     def it_computes_contrast_like_wcag(self):
         assert contrast("000000", "FFFFFF") == pytest.approx(21)
         assert contrast("777777", "FFFFFF") == pytest.approx(4.48, abs=0.01)
 
     def it_has_text_with_a_contrast_of_at_least_4_5_to_1_on_every_layout(self):
+        assert_contrast(Presentation(DEFAULT_THEME))
+
+    def it_takes_the_brand_colour_and_keeps_its_contrast(self, tmp_path, minimal_text):
         from pptx.opc.constants import RELATIONSHIP_TYPE as RT
         from lxml import etree
 
-        prs = Presentation(DEFAULT_THEME)
-        master = prs.slide_master._element
+        data = yaml.safe_load(minimal_text)
+        data["organisation"]["colour"] = "#7a1f5c"
+        (tmp_path / "c.yaml").write_text(yaml.safe_dump(data))
+        prs, result = build(tmp_path / "out", tmp_path / "c.yaml")
         theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
-        mapping = dict(master.find("p:clrMap", NS).attrib)
+        for slot in ("dk2", "accent1", "hlink"):
+            assert theme.find(f".//a:clrScheme/a:{slot}/a:srgbClr", NS).get("val") == "7A1F5C"
+        assert_contrast(prs)
+        prs, _ = build(tmp_path / "own", tmp_path / "c.yaml", "--theme", str(DEFAULT_THEME))
+        theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
+        assert theme.find(".//a:clrScheme/a:dk2/a:srgbClr", NS).get("val") == "1F4E79"  # its own colours
 
-        def colour(fill) -> str:
-            scheme = fill.find("a:schemeClr", NS)
-            if scheme is None:
-                return fill.find("a:srgbClr", NS).get("val")
-            slot = mapping.get(scheme.get("val"), scheme.get("val"))
-            return theme.find(f".//a:clrScheme/a:{slot}/a:srgbClr", NS).get("val")
-
-        styles = {"title": master.find("p:txStyles/p:titleStyle/a:lvl1pPr", NS),
-                  "body": master.find("p:txStyles/p:bodyStyle/a:lvl1pPr", NS)}
-        checked = []
-        for layout in prs.slide_layouts:
-            bg = layout._element.find("p:cSld/p:bg/p:bgPr/a:solidFill", NS)
-            background = colour(bg) if bg is not None else colour(master.find("p:cSld/p:bg/p:bgRef", NS))
-            for shape in layout.placeholders:
-                if shape.placeholder_format.idx >= 10:
-                    continue
-                own = shape._element.find("p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr/a:solidFill", NS)
-                kind = "title" if shape.placeholder_format.idx == 0 else "body"
-                text = colour(own if own is not None else styles[kind].find("a:defRPr/a:solidFill", NS))
-                ratio = contrast(text, background)
-                checked.append((layout.name, shape.name, round(ratio, 1)))
-                assert ratio >= 4.5, checked[-1]
-            bullet = styles["body"].find("a:buClr", NS)
-            if bg is None and bullet is not None:
-                assert contrast(colour(bullet), background) >= 4.5
-        assert len(checked) >= 7
 
     def it_is_16_by_9_with_arial_and_the_layouts_the_plan_needs(self):
         prs = Presentation(DEFAULT_THEME)

@@ -77,6 +77,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
         aspect=options.aspect,
         logo=Path(logo) if logo else None,
         logo_data=logo_data,
+        colour=content.organisation.colour,
         logo_alt=content.organisation.logo_alt,
         warn=warn,
     )

@@ -57,12 +57,14 @@ class ThemeError(ValueError):
 def build_deck(plan: list[dict], *, title: str, author: str, language: str, date: dt.date,
                theme: Path | None = None, aspect: str | None = "16:9",
                logo: Path | None = None, logo_alt: str | None = None, logo_data: bytes | None = None,
-               warn: Callable[[str], None] | None = None) -> bytes:
+               colour: str | None = None, warn: Callable[[str], None] | None = None) -> bytes:
     """Return a .pptx with the slides of `plan`, split where text does not fit.
 
     `theme` is a .pptx whose master and layouts are used (default: the bundled one);
     `aspect` is "16:9" or "4:3" (None keeps the master's own); `logo` goes on the
-    title slide with `logo_alt` as its alt text; every warning is passed to `warn`.
+    title slide with `logo_alt` as its alt text; `colour` (#rrggbb, the brand colour)
+    replaces the bundled theme's navy (an organisation's own master keeps its colours);
+    every warning is passed to `warn`.
     """
     warnings: list[str] = []
     try:
@@ -70,6 +72,8 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     except (PythonPptxError, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise ThemeError(f"cannot open the theme as a PowerPoint file: {exc}") from None
     _drop_slides(prs)
+    if colour and theme is None:
+        brand_theme(prs, colour)
     if aspect:
         set_aspect(prs, aspect)
     styles = _Styles(prs, warnings)
@@ -91,6 +95,24 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     out = io.BytesIO()
     prs.save(out)
     return _fixed_zip(out.getvalue(), moment)
+
+
+BRAND_SLOTS = ("dk2", "accent1", "hlink")
+"""The bundled theme's colour-scheme slots that carry its navy: titles, the title slide, links."""
+
+
+def brand_theme(prs, colour: str) -> None:
+    """Put `colour` in the brand slots of the master's colour scheme.
+
+    The loader guarantees at least 4.5:1 contrast against white, so white text on it
+    and it as text on white both stay readable.
+    """
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    for slot in BRAND_SLOTS:
+        for rgb in root.iterfind(f".//a:clrScheme/a:{slot}/a:srgbClr", NS):
+            rgb.set("val", colour.lstrip("#").upper())
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def find_layout(prs, kind: str):
