@@ -43,6 +43,8 @@ METRIC_COMPATIBLE = {
     "helvetica neue": "LiberationSans",
     "arimo": "LiberationSans",
     "liberation sans": "LiberationSans",
+    "calibri": "Carlito",  # Office's default font since 2007; LibreOffice substitutes Carlito
+    "carlito": "Carlito",
 }
 """Typeface names (lower case) that a bundled font file has the same advance widths as."""
 
