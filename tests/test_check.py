@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -317,3 +319,16 @@ class DescribeContentThatDoesNotLoad:
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(data, schema("check-report.schema.json"))
 
+
+class DescribeAReaderThatClosesEarly:
+    def it_stops_quietly_with_exit_code_141(self, write, hard, config):
+        files = [str(write(hard.read_text(), f"topic{i}.yaml")) for i in range(10)]
+        pipe_buffer = 65536  # Linux; output well beyond it makes the write after the close certain
+        assert len(run("check", *files, "--format", "json", "--config", config).out) > 3 * pipe_buffer
+        argv = [sys.executable, "-m", "handouts", "check", *files, "--format", "json", "--config", config]
+        with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+            assert process.stdout.readline() == b"{\n"
+            process.stdout.close()  # as `| head -1` does
+            err = process.stderr.read().decode()
+            assert process.wait() == 141
+        assert err == ""

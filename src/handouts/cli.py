@@ -4,7 +4,9 @@
 content, a template error, an unwritable folder) print a message a person can act on
 and return 1, never a traceback. `build` hands its topics to `batch.py`; the PDF and slide
 stages are imported only when a topic needs building. `check` loads and checks every file
-it is given and writes one report; it never imports the PDF or slide stages.
+it is given and writes one report; it never imports the PDF or slide stages. When the
+reader of the output goes away early (`handouts check | head -1`), the command stops
+quietly with `EXIT_BROKEN_PIPE`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from typing import TextIO
 from . import __version__
 from .config import CONFIG_NAME, Config, content_files, load_config
 from .load import ContentInvalid, load
+
+EXIT_BROKEN_PIPE = 141
+"""The exit code when the output's reader closed early: 128 + SIGPIPE, as shells report it."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -90,9 +95,29 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     out = out or sys.stdout
     err = err or sys.stderr
     args = parser().parse_args(argv)
-    if args.command == "build":
-        return _build(args, out, err)
-    return _check(args, out, err)
+    try:
+        code = _build(args, out, err) if args.command == "build" else _check(args, out, err)
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (`handouts check | head -1`). As Python's docs on SIGPIPE
+        # advise, point stdout at devnull so the final flush at exit cannot fail again,
+        # and exit like a shell reports a process ended by SIGPIPE.
+        _discard(out)
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _discard(stream: TextIO) -> None:
+    """Send what is left of `stream` (a real file, such as stdout) to devnull."""
+    import os
+
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
