@@ -84,6 +84,13 @@ class DescribeExitCodes:
         assert result.code == 1
         assert "unknown rule no-such-rule" in result.err
 
+    def it_exits_1_when_the_project_turns_off_content_invalid(self, clean, tmp_path):
+        path = tmp_path / "handouts.yaml"
+        path.write_text("check:\n  disabled: {content-invalid: files may be broken}\n")
+        result = run("check", str(clean), "--config", str(path))
+        assert result.code == 1
+        assert "unknown rule content-invalid; rules that can be turned off are: smog-error," in result.err
+
     def it_checks_review_dates_as_of_the_day_given(self, clean, config):
         assert run("check", str(clean), "--config", config, "--today", "2029-01-01").code == 0
         result = run("check", str(clean), "--config", config, "--today", "2029-01-02")

@@ -133,7 +133,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     unknown = rules.unknown_rules(config.check)
     if unknown:
         print(f"{args.config or CONFIG_NAME}: check.disabled: unknown rule {', '.join(unknown)}; "
-              f"rules are: {', '.join(rules.RULES)}", file=err)
+              f"rules that can be turned off are: {', '.join(rules.switchable())}", file=err)
         return 1
     paths = args.content or [config.resolve(c) for c in config.content]
     files = content_files(paths)

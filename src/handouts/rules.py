@@ -192,8 +192,13 @@ def summary(loaded: Loaded, settings: CheckConfig = CheckConfig(), *, strict: bo
 
 
 def unknown_rules(settings: CheckConfig) -> list[str]:
-    """Return the ids in `settings.disabled` that name no rule."""
-    return [rule for rule in settings.disabled if rule not in RULES]
+    """Return the ids in `settings.disabled` that name no rule that can be turned off."""
+    return [rule for rule in settings.disabled if rule not in switchable()]
+
+
+def switchable() -> list[str]:
+    """Return the ids of the rules a project may turn off: all but `content-invalid` (a file must load)."""
+    return [rule for rule in RULES if rule != "content-invalid"]
 
 
 class _Context:
