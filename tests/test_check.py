@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from handouts import report
+from handouts import report, rules
 from handouts.cli import main
 from handouts.load import load
 from handouts.rules import RULES, check
@@ -82,6 +84,13 @@ class DescribeExitCodes:
         assert result.code == 1
         assert "unknown rule no-such-rule" in result.err
 
+    def it_exits_1_when_the_project_turns_off_content_invalid(self, clean, tmp_path):
+        path = tmp_path / "handouts.yaml"
+        path.write_text("check:\n  disabled: {content-invalid: files may be broken}\n")
+        result = run("check", str(clean), "--config", str(path))
+        assert result.code == 1
+        assert "unknown rule content-invalid; rules that can be turned off are: smog-error," in result.err
+
     def it_checks_review_dates_as_of_the_day_given(self, clean, config):
         assert run("check", str(clean), "--config", config, "--today", "2029-01-01").code == 0
         result = run("check", str(clean), "--config", config, "--today", "2029-01-02")
@@ -112,11 +121,11 @@ class DescribeHumanOutput:
 
         monkeypatch.delenv("NO_COLOR", raising=False)
         for stream, coloured in ((Terminal(), True), (io.StringIO(), False)):
-            report.write(result, "human", stream)
+            report.write([result], "human", stream)
             assert ("\033[" in stream.getvalue()) is coloured
         monkeypatch.setenv("NO_COLOR", "1")
         stream = Terminal()
-        report.write(result, "human", stream)
+        report.write([result], "human", stream)
         assert "\033[" not in stream.getvalue()
 
 
@@ -125,14 +134,16 @@ class DescribeJsonOutput:
         result = run("check", str(hard), "--format", "json", "--config", config)
         data = json.loads(result.out)
         jsonschema.validate(data, schema("check-report.schema.json"))
-        assert data["errors"] >= 2 and data["readability"]["document"]["smog"] > 10
-        smog = next(f for f in data["findings"] if f["rule"] == "smog-error" and f["path"] == "sections[0]")
+        [file] = data["files"]
+        assert file["file"] == str(hard) and file["loaded"] is True
+        assert data["errors"] == file["errors"] >= 2 and file["readability"]["document"]["smog"] > 10
+        smog = next(f for f in file["findings"] if f["rule"] == "smog-error" and f["path"] == "sections[0]")
         assert (smog["line"], smog["col"]) == (5, 5)
         assert smog["related"][0]["path"].startswith("sections[0].points[")
 
     def it_fails_its_schema_when_a_finding_lacks_a_line(self, hard):
-        data = report.as_json(check(load(hard)))
-        del data["findings"][0]["line"]
+        data = report.as_json([check(load(hard))])
+        del data["files"][0]["findings"][0]["line"]
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(data, schema("check-report.schema.json"))
 
@@ -180,3 +191,151 @@ class DescribeBuild:
         assert err.getvalue().startswith("check: ")
         assert "errors" in err.getvalue().splitlines()[0]
         assert (tmp_path / "out" / "handout.pdf").is_file()
+
+
+@pytest.fixture
+def broken(write):
+    """A file whose YAML does not parse."""
+    return write("title: [unclosed\n", "broken.yaml")
+
+
+@pytest.fixture
+def mistyped(write, minimal_text):
+    """A file that parses but has a list where text belongs, at line 6, column 14."""
+    return write(minimal_text.replace("points: [Your body needs water., It keeps you well.]",
+                                      "points: [[Drink water.]]"), "mistyped.yaml")
+
+
+class DescribeManyFiles:
+    def it_reports_each_file_then_the_totals(self, clean, warned, hard, config):
+        files = [str(clean), str(warned), str(hard)]
+        result = run("check", *files, "--config", config)
+        assert result.code == 1
+        totals = json.loads(run("check", *files, "--format", "json", "--config", config).out)
+        assert totals["errors"] > 0 and totals["warnings"] > 1
+        lines = result.out.splitlines()
+        assert lines[-1] == f"3 files checked: {totals['errors']} errors, {totals['warnings']} warnings"
+        verdicts = [x for x in lines if x.startswith(tuple(f"{p}: " for p in (clean, warned, hard)))]
+        assert [v.split(":")[0] for v in verdicts] == [str(clean), str(warned), str(hard)]
+        assert f"{warned}: 0 errors, 1 warning" in result.out
+
+    def it_reads_the_yaml_files_of_a_folder(self, tmp_path, minimal_text, config):
+        topics = tmp_path / "topics"
+        topics.mkdir()
+        for name in ("b.yaml", "a.yml", "notes.txt", "handouts.yaml"):
+            (topics / name).write_text(minimal_text)
+        result = run("check", str(topics), "--format", "json", "--config", config)
+        assert [f["file"] for f in json.loads(result.out)["files"]] == [str(topics / "a.yml"), str(topics / "b.yaml")]
+
+    def it_checks_the_content_list_of_handouts_yaml_without_arguments(self, tmp_path, minimal_text, monkeypatch):
+        (tmp_path / "topics").mkdir()
+        (tmp_path / "topics" / "a.yaml").write_text(minimal_text)
+        (tmp_path / "extra.yaml").write_text(minimal_text)
+        (tmp_path / "handouts.yaml").write_text("content: [topics, extra.yaml]\n")
+        monkeypatch.chdir(tmp_path)
+        result = run("check", "--format", "json")
+        assert [f["file"] for f in json.loads(result.out)["files"]] == ["topics/a.yaml", "extra.yaml"]
+        assert result.code == 0
+
+    def it_fails_with_strict_when_any_file_has_a_warning(self, clean, warned, config):
+        assert run("check", str(clean), "--strict", "--config", config).code == 0
+        assert run("check", str(clean), str(warned), "--strict", "--config", config).code == 1
+
+    def it_checks_the_other_files_when_one_does_not_load(self, clean, broken, config):
+        result = run("check", str(broken), str(clean), "--config", config)
+        assert result.code == 1
+        assert f"{clean}: ok" in result.out
+        assert result.out.splitlines()[-1] == "2 files checked: 1 error, 0 warnings (1 file did not load)"
+
+    def it_exits_1_when_a_folder_holds_no_content(self, tmp_path, config):
+        (tmp_path / "empty").mkdir()
+        result = run("check", str(tmp_path / "empty"), "--config", config)
+        assert result.code == 1
+        assert "no .yaml content files found" in result.err
+
+    def it_writes_one_json_document_whose_totals_add_up(self, clean, warned, hard, broken, config):
+        data = json.loads(run("check", str(clean), str(warned), str(hard), str(broken),
+                              "--format", "json", "--config", config).out)
+        jsonschema.validate(data, schema("check-report.schema.json"))
+        assert len(data["files"]) == 4
+        assert data["errors"] == sum(f["errors"] for f in data["files"]) > 1
+        assert data["warnings"] == sum(f["warnings"] for f in data["files"]) >= 1
+
+    def it_writes_one_sarif_run_with_the_results_of_every_file(self, clean, warned, hard, config, monkeypatch):
+        monkeypatch.chdir(hard.parent)
+        sarif = json.loads(run("check", clean.name, warned.name, hard.name, "--format", "sarif",
+                               "--config", config).out)
+        jsonschema.Draft4Validator(schema("sarif-schema-2.1.0.json")).validate(sarif)
+        [run_] = sarif["runs"]
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]}
+        assert uris == {"warned.yaml", "hard.yaml"}
+
+
+class DescribeContentThatDoesNotLoad:
+    def it_keeps_the_loaders_messages_in_human_output(self, mistyped, config):
+        result = run("check", str(mistyped), "--config", config)
+        assert result.code == 1
+        assert result.err.splitlines() == [f"{mistyped}:6:14: sections[0].points[0]: expected text, got a list",
+                                           f"{mistyped}: 1 error; nothing was written"]
+        assert "content-invalid" not in result.out
+
+    def it_gives_each_problem_as_a_content_invalid_finding_in_json(self, mistyped, config):
+        result = run("check", str(mistyped), "--format", "json", "--config", config)
+        assert result.code == 1
+        data = json.loads(result.out)
+        jsonschema.validate(data, schema("check-report.schema.json"))
+        [file] = data["files"]
+        assert (file["loaded"], file["errors"], data["errors"]) == (False, 1, 1)
+        [finding] = file["findings"]
+        assert finding["rule"] == "content-invalid" and finding["severity"] == "error"
+        assert (finding["file"], finding["line"], finding["col"]) == (str(mistyped), 6, 14)
+        assert (finding["path"], finding["message"]) == ("sections[0].points[0]", "expected text, got a list")
+
+    @pytest.mark.parametrize("text, message", [
+        ("title: [unclosed\n", "invalid YAML"),
+        ("title: Water\n", "missing required key"),
+        ("", "file is empty"),
+    ])
+    def it_reports_yaml_errors_missing_keys_and_empty_files(self, write, text, message, config):
+        path = write(text, "topic.yaml")
+        data = json.loads(run("check", str(path), "--format", "json", "--config", config).out)
+        jsonschema.validate(data, schema("check-report.schema.json"))
+        findings = data["files"][0]["findings"]
+        assert findings and {f["rule"] for f in findings} == {"content-invalid"}
+        assert any(message in f["message"] for f in findings), findings
+        assert all(f["line"] >= 1 and f["col"] >= 1 for f in findings)
+
+    def it_puts_each_problem_on_its_line_in_sarif(self, mistyped, clean, config, monkeypatch):
+        monkeypatch.chdir(mistyped.parent)
+        result = run("check", mistyped.name, clean.name, "--format", "sarif", "--config", config)
+        assert result.code == 1
+        sarif = json.loads(result.out)
+        jsonschema.Draft4Validator(schema("sarif-schema-2.1.0.json")).validate(sarif)
+        run_ = sarif["runs"][0]
+        [result_] = [r for r in run_["results"] if r["ruleId"] == "content-invalid"]
+        assert run_["tool"]["driver"]["rules"][result_["ruleIndex"]]["id"] == "content-invalid"
+        assert result_["level"] == "error"
+        assert result_["message"]["text"].startswith("expected text, got a list")
+        location = result_["locations"][0]
+        assert location["physicalLocation"]["artifactLocation"]["uri"] == "mistyped.yaml"
+        assert location["physicalLocation"]["region"] == {"startLine": 6, "startColumn": 14}
+        assert location["logicalLocations"][0]["fullyQualifiedName"] == "sections[0].points[0]"
+
+    def it_fails_the_json_schema_when_a_file_that_did_not_load_has_no_error(self, broken):
+        data = report.as_json([rules.unloaded(broken, [])])
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(data, schema("check-report.schema.json"))
+
+
+class DescribeAReaderThatClosesEarly:
+    def it_stops_quietly_with_exit_code_141(self, write, hard, config):
+        files = [str(write(hard.read_text(), f"topic{i}.yaml")) for i in range(10)]
+        pipe_buffer = 65536  # Linux; output well beyond it makes the write after the close certain
+        assert len(run("check", *files, "--format", "json", "--config", config).out) > 3 * pipe_buffer
+        argv = [sys.executable, "-m", "handouts", "check", *files, "--format", "json", "--config", config]
+        with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+            assert process.stdout.readline() == b"{\n"
+            process.stdout.close()  # as `| head -1` does
+            err = process.stderr.read().decode()
+            assert process.wait() == 141
+        assert err == ""

@@ -146,6 +146,7 @@ class DescribeTheCommandLine:
         import sys
 
         path = write(minimal_text)
-        code = ("import sys; from handouts.cli import main; rc = main(['check', %r]); "
-                "sys.exit(10 if 'weasyprint' in sys.modules or 'pptx' in sys.modules else rc)") % str(path)
+        code = ("import sys; from handouts.cli import main; rc = main(['check', %r, %r]); "
+                "sys.exit(10 if 'weasyprint' in sys.modules or 'pptx' in sys.modules else rc)"
+                ) % (str(path), str(path.parent))
         assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -87,7 +87,8 @@ CASES = {
 
 class DescribeEveryRule:
     def it_has_a_trigger_and_a_near_miss_for_every_rule(self):
-        assert set(CASES) == set(RULES)
+        # content-invalid is raised for files that do not load; test_check.py covers it.
+        assert set(CASES) == set(RULES) - {"content-invalid"}
 
     def it_documents_every_rule(self):
         docs = (ROOT / "docs" / "rules.md").read_text()

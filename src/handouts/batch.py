@@ -25,12 +25,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from .config import SUFFIXES, content_files
 from .manifest import Manifest, fingerprint, relative, shared_inputs, shown
 from .progress import Reporter
 
-SUFFIXES = (".yaml", ".yml")
-SKIP_NAMES = {"handouts.yaml", "handouts.yml"}
-"""Files in a topics folder that are not topics (the project config)."""
 _SAFE_SLUG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
@@ -72,14 +70,7 @@ def find_topics(paths: list[Path], out: Path) -> list[Topic]:
     its file name without the suffix; a slug that could leave `out`, or that another
     topic already uses, makes that topic fail with a reason.
     """
-    files = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir()
-                            if p.suffix in SUFFIXES and p.is_file() and p.name not in SKIP_NAMES
-                            and not p.name.startswith("."))
-        else:
-            files.append(path)
+    files = content_files(paths)
     if len(paths) == 1 and len(files) == 1 and not paths[0].is_dir():
         return [Topic(files[0], ".")]
     topics, owners = [], {}

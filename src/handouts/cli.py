@@ -3,7 +3,10 @@
 `main(argv)` parses the arguments and runs `build` or `check`. Expected failures (bad
 content, a template error, an unwritable folder) print a message a person can act on
 and return 1, never a traceback. `build` hands its topics to `batch.py`; the PDF and slide
-stages are imported only when a topic needs building.
+stages are imported only when a topic needs building. `check` loads and checks every file
+it is given and writes one report; it never imports the PDF or slide stages. When the
+reader of the output goes away early (`handouts check | head -1`), the command stops
+quietly with `EXIT_BROKEN_PIPE`.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .config import CONFIG_NAME, Config, load_config
-from .load import ContentInvalid, Loaded, load
+from .config import CONFIG_NAME, Config, content_files, load_config
+from .load import ContentInvalid, load
+
+EXIT_BROKEN_PIPE = 141
+"""The exit code when the output's reader closed early: 128 + SIGPIPE, as shells report it."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -60,9 +66,10 @@ def parser() -> argparse.ArgumentParser:
                       help="also print skipped topics, timings and tracebacks of internal errors")
 
     check = commands.add_parser("check", help="validate the content without building",
-                                description="Validate CONTENT and report every problem found.")
-    check.add_argument("content", nargs="?", type=Path,
-                       help="the content file (default: from handouts.yaml, else content.yaml)")
+                                description="Validate CONTENT (files, or folders of .yaml files) and "
+                                "report every problem found, in one report covering every file.")
+    check.add_argument("content", nargs="*", type=Path,
+                       help="content files or folders of them (default: from handouts.yaml, else content.yaml)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=["human", "json", "sarif"], default="human",
                        help="how to print the findings (default: human)")
@@ -88,36 +95,68 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     out = out or sys.stdout
     err = err or sys.stderr
     args = parser().parse_args(argv)
-    if args.command == "build":
-        return _build(args, out, err)
+    try:
+        code = _build(args, out, err) if args.command == "build" else _check(args, out, err)
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (`handouts check | head -1`). As Python's docs on SIGPIPE
+        # advise, point stdout at devnull so the final flush at exit cannot fail again,
+        # and exit like a shell reports a process ended by SIGPIPE.
+        _discard(out)
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _discard(stream: TextIO) -> None:
+    """Send what is left of `stream` (a real file, such as stdout) to devnull."""
+    import os
+
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Return the exit code of `handouts check`: every file loaded and checked, one report written."""
+    from . import report, rules
+
     try:
         config = load_config(args.config, strict=args.strict)
-        if args.content is None:
-            args.content = config.resolve(config.content[0])
-        brand = config.resolve(config.brand) if config.brand else None
-        loaded = load(args.content, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes)
     except ContentInvalid as exc:
         for problem in exc.problems:
             print(problem, file=err)
-        errors = sum(p.severity == "error" for p in exc.problems)
-        print(f"{args.content}: {errors} error{'s' if errors != 1 else ''}; nothing was written", file=err)
         return 1
-    for warning in loaded.warnings:
-        print(warning, file=err)
-    return _check(loaded, args, config, out, err)
-
-
-def _check(loaded: Loaded, args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
-    from . import report, rules
-
     unknown = rules.unknown_rules(config.check)
     if unknown:
         print(f"{args.config or CONFIG_NAME}: check.disabled: unknown rule {', '.join(unknown)}; "
-              f"rules are: {', '.join(rules.RULES)}", file=err)
+              f"rules that can be turned off are: {', '.join(rules.switchable())}", file=err)
         return 1
-    result = rules.check(loaded, config.check, today=args.today)
-    report.write(result, args.format, out)
-    return 1 if result.fails(args.strict) else 0
+    paths = args.content or [config.resolve(c) for c in config.content]
+    files = content_files(paths)
+    if not files:
+        print(f"{', '.join(map(str, paths))}: no .yaml content files found", file=err)
+        return 1
+    brand = config.resolve(config.brand) if config.brand else None
+    reports = []
+    for file in files:
+        try:
+            loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes)
+        except ContentInvalid as exc:
+            for problem in exc.problems:
+                print(problem, file=err)
+            errors = sum(p.severity == "error" for p in exc.problems)
+            print(f"{file}: {rules.plural(errors, 'error')}; nothing was written", file=err)
+            reports.append(rules.unloaded(file, exc.problems, config.check))
+            continue
+        for warning in loaded.warnings:
+            print(warning, file=err)
+        reports.append(rules.check(loaded, config.check, today=args.today))
+    report.write(reports, args.format, out)
+    return 1 if any(r.fails(args.strict) for r in reports) else 0
 
 
 def _positive(text: str) -> int:

@@ -16,6 +16,9 @@ from pathlib import Path
 from .load import MAX_FILE_BYTES, ContentInvalid, Problem, convert, parse
 
 CONFIG_NAME = "handouts.yaml"
+SUFFIXES = (".yaml", ".yml")
+SKIP_NAMES = {"handouts.yaml", "handouts.yml"}
+"""Files in a topics folder that are not topics (the project config)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,19 @@ class Config:
     def resolve(self, value: str) -> Path:
         """Return `value` as a path, relative to the config file's folder."""
         return self.root / value
+
+
+def content_files(paths: list[Path]) -> list[Path]:
+    """Return the content files in `paths`: files as given, folders as their .yaml files (sorted, one level deep)."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir()
+                            if p.suffix in SUFFIXES and p.is_file() and p.name not in SKIP_NAMES
+                            and not p.name.startswith("."))
+        else:
+            files.append(path)
+    return files
 
 
 def load_config(path: Path | None = None, *, strict: bool = False) -> Config:

@@ -1,7 +1,11 @@
-"""Write a check `Report` out: as text for a person, as JSON, or as SARIF 2.1.0.
+"""Write check `Report`s out: as text for a person, as JSON, or as SARIF 2.1.0.
 
-`write(report, fmt, stream)` takes a `rules.Report` and writes it to `stream` in one of
-`FORMATS`. Text output is coloured only on a terminal and never when NO_COLOR is set
+`write(reports, fmt, stream)` takes the `rules.Report` of every file checked and writes
+one report covering them all to `stream` in one of `FORMATS`: text (each file's
+findings, then a total line when there are several files), one JSON document, or one
+SARIF run. Text leaves out files that did not load (the command prints the loader's
+messages itself); JSON and SARIF give their problems as `content-invalid` findings.
+Text output is coloured only on a terminal and never when NO_COLOR is set
 (https://no-color.org). SARIF puts each finding on its file, line and column, so GitHub
 code scanning shows it on the line of a pull request.
 """
@@ -14,34 +18,53 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .rules import RULES, Finding, Report
+from .rules import RULES, Finding, Report, plural
 
 FORMATS = ("human", "json", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "dim": "\033[2m", "ok": "\033[1;32m"}
 
 
-def write(report: Report, fmt: str, stream: TextIO, colour: bool | None = None) -> None:
-    """Write `report` to `stream` as `fmt` (human, json or sarif)."""
+def write(reports: list[Report], fmt: str, stream: TextIO, colour: bool | None = None) -> None:
+    """Write `reports` to `stream` as one report in `fmt` (human, json or sarif)."""
     if fmt == "json":
-        json.dump(as_json(report), stream, indent=2, ensure_ascii=False)
+        json.dump(as_json(reports), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
     elif fmt == "sarif":
-        json.dump(as_sarif(report), stream, indent=2, ensure_ascii=False)
+        json.dump(as_sarif(reports), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
     else:
-        stream.write(as_text(report, _use_colour(stream) if colour is None else colour))
+        stream.write(as_text(reports, _use_colour(stream) if colour is None else colour))
 
 
 def _use_colour(stream: TextIO) -> bool:
     return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
 
 
-def as_text(report: Report, colour: bool = False) -> str:
-    """Return the findings as lines a person reads: where, what, how to fix it, and the source."""
+def as_text(reports: list[Report], colour: bool = False) -> str:
+    """Return the findings as lines a person reads: where, what, how to fix it, and the source.
+
+    Each file that loaded gets its findings and a line with its counts and grade; then
+    come the rules the project turned off and, when several files were checked, the
+    totals over all of them.
+    """
     def paint(text: str, kind: str) -> str:
         return f"{_COLOURS[kind]}{text}\033[0m" if colour else text
 
+    text = "".join(_file_text(r, paint) for r in reports if r.loaded)
+    for rule, reason in _disabled(reports).items():
+        text += paint(f"rule {rule} is turned off: {reason}", "dim") + "\n"
+    if len(reports) > 1:
+        errors, warnings = sum(r.errors for r in reports), sum(r.warnings for r in reports)
+        failed = sum(not r.loaded for r in reports)
+        counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+        verdict = counts if errors or warnings else paint("ok", "ok")
+        unread = f" ({plural(failed, 'file')} did not load)" if failed else ""
+        text += f"{plural(len(reports), 'file')} checked: {verdict}{unread}\n"
+    return text
+
+
+def _file_text(report: Report, paint) -> str:
     lines = []
     for f in report.findings:
         key = f" {f.path}:" if f.path else ""
@@ -50,14 +73,17 @@ def as_text(report: Report, colour: bool = False) -> str:
             lines.append(paint(f"    line {r.line}: {r.path}: {r.text}", "dim"))
         lines.append(f"    fix: {f.fix}")
         lines.append(paint(f"    source: {f.source}", "dim"))
-    for rule, reason in report.disabled.items():
-        lines.append(paint(f"{report.file}: rule {rule} is turned off: {reason}", "dim"))
     whole = report.scores.get("")
     grade = (f" (whole handout: SMOG {whole.smog:.1f}, Flesch-Kincaid {whole.fk_grade:.1f}, "
              f"reading ease {whole.reading_ease:.0f})") if whole and whole.words else ""
     verdict = paint("ok", "ok") if not report.findings else report.line().removeprefix("check: ")
     lines.append(f"{report.file}: {verdict}{grade}")
     return "\n".join(lines) + "\n"
+
+
+def _disabled(reports: list[Report]) -> dict[str, str]:
+    """Return the rules turned off, with their reasons (the project's, so the same for every file)."""
+    return {rule: why for r in reports for rule, why in r.disabled.items()}
 
 
 def _finding(f: Finding) -> dict:
@@ -68,10 +94,20 @@ def _finding(f: Finding) -> dict:
     }
 
 
-def as_json(report: Report) -> dict:
-    """Return the report as plain data: counts, findings, readability scores, rules turned off."""
+def as_json(reports: list[Report]) -> dict:
+    """Return the reports as one document: total counts, then each file's counts, findings and scores."""
+    return {
+        "errors": sum(r.errors for r in reports),
+        "warnings": sum(r.warnings for r in reports),
+        "files": [_file_json(r) for r in reports],
+    }
+
+
+def _file_json(report: Report) -> dict:
+    """Return one file's report as plain data: counts, findings, readability scores, rules turned off."""
     return {
         "file": report.file,
+        "loaded": report.loaded,
         "errors": report.errors,
         "warnings": report.warnings,
         "findings": [_finding(f) for f in report.findings],
@@ -103,19 +139,20 @@ def _location(file: str, line: int, col: int, path: str) -> dict:
     return location
 
 
-def as_sarif(report: Report) -> dict:
-    """Return the report as a SARIF 2.1.0 log with one run, its rules and its results."""
+def as_sarif(reports: list[Report]) -> dict:
+    """Return the reports as a SARIF 2.1.0 log with one run: the rules, then every file's results."""
     ids = list(RULES)
+    disabled = _disabled(reports)
     rules = [{
         "id": r.id,
         "name": "".join(part.capitalize() for part in r.id.split("-")),
         "shortDescription": {"text": r.title},
         "help": {"text": f"{r.fix} Source: {r.source}."},
-        "defaultConfiguration": {"level": r.severity, "enabled": r.id not in report.disabled},
+        "defaultConfiguration": {"level": r.severity, "enabled": r.id not in disabled},
         "properties": {"source": r.source},
     } for r in RULES.values()]
     results = []
-    for f in report.findings:
+    for f in (f for r in reports for f in r.findings):
         result = {
             "ruleId": f.rule,
             "ruleIndex": ids.index(f.rule),

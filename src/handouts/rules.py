@@ -4,7 +4,9 @@
 not turned off and returns a `Report`: its `Finding`s (rule id, severity, file, line,
 column, key path, message, the standard it comes from and how to fix it) in file
 order, and the readability `Score` of every section and of the whole handout.
-`summary(loaded, config)` is the one line `handouts build` prints.
+`unloaded(path, problems, config)` is the `Report` of a file that does not load: each
+of the loader's problems as a `content-invalid` finding. `summary(loaded, config)` is
+the one line `handouts build` prints.
 
 The rules and their numbers come from the project's standards (AMA, NIH, AHRQ PEMAT-P,
 CDC Clear Communication Index, PIF TICK); docs/rules.md lists each with an example.
@@ -22,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .config import CheckConfig
-from .load import Loaded
+from .load import Loaded, Problem
 from .model import Content
 from .readability import Score, hardest_sentences, score, split_sentences, words
 
@@ -81,6 +83,8 @@ class Report:
     """Readability of each scored part by key path; "" is the whole handout."""
     disabled: dict[str, str] = field(default_factory=dict)
     """Rules the project turned off, with its reasons."""
+    loaded: bool = True
+    """False when the file did not load: its findings are then the loader's problems (`content-invalid`)."""
 
     @property
     def errors(self) -> int:
@@ -96,16 +100,18 @@ class Report:
 
     def line(self) -> str:
         """Return the counts as one line: "check: 0 errors, 2 warnings"."""
-        return f"check: {_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')}"
+        return f"check: {plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 _SMOG = "SMOG: McLaughlin 1969, Fitzsimmons et al. 2010"
 _PLAIN = "Use short sentences and everyday words; split long sentences; keep medical terms for the glossary."
 RULES: dict[str, Rule] = {r.id: r for r in (
+    Rule("content-invalid", "error", "Content file does not load", "the content model (docs/content.md)",
+         "Fix the key the message names: valid YAML, the type docs/content.md gives, every required key."),
     Rule("smog-error", "error", "Reads above the grade limit (SMOG)", f"NIH (grade 8 or lower); {_SMOG}", _PLAIN),
     Rule("smog-warning", "warning", "Reads above the target grade (SMOG)",
          f"AMA (grade 6 or lower), AAFP (grade 5-6); {_SMOG}", _PLAIN),
@@ -168,6 +174,14 @@ def check(loaded: Loaded, settings: CheckConfig = CheckConfig(), today: dt.date 
     return Report(str(loaded.path), findings, ctx.scores, dict(settings.disabled))
 
 
+def unloaded(path: str | Path, problems: list[Problem], settings: CheckConfig = CheckConfig()) -> Report:
+    """Return the report of a file that did not load: each of the loader's `problems` as a `content-invalid` finding."""
+    rule = RULES["content-invalid"]
+    findings = [Finding(rule.id, p.severity, p.file, p.line or 1, p.col or 1, p.path, p.message, rule.source, rule.fix)
+                for p in problems]
+    return Report(str(path), findings, {}, dict(settings.disabled), loaded=False)
+
+
 def summary(loaded: Loaded, settings: CheckConfig = CheckConfig(), *, strict: bool = False,
             today: dt.date | None = None) -> tuple[str, bool]:
     """Return the line `build` prints ("check: 0 errors, 2 warnings") and whether the build must stop."""
@@ -178,8 +192,13 @@ def summary(loaded: Loaded, settings: CheckConfig = CheckConfig(), *, strict: bo
 
 
 def unknown_rules(settings: CheckConfig) -> list[str]:
-    """Return the ids in `settings.disabled` that name no rule."""
-    return [rule for rule in settings.disabled if rule not in RULES]
+    """Return the ids in `settings.disabled` that name no rule that can be turned off."""
+    return [rule for rule in settings.disabled if rule not in switchable()]
+
+
+def switchable() -> list[str]:
+    """Return the ids of the rules a project may turn off: all but `content-invalid` (a file must load)."""
+    return [rule for rule in RULES if rule != "content-invalid"]
 
 
 class _Context:
@@ -242,7 +261,7 @@ def _readability(ctx: _Context) -> None:
             continue
         hard = [h for h in hardest_sentences(texts, 3) if h.polysyllables]
         related = tuple(Related(located[h.text_index][0], *ctx.where(located[h.text_index][0]),
-                                f"{h.sentence} ({_plural(h.polysyllables, 'long word')}: "
+                                f"{h.sentence} ({plural(h.polysyllables, 'long word')}: "
                                 f"{', '.join(h.polysyllabic_words)})") for h in hard)
         places = ", ".join(dict.fromkeys(f"{r.path} (line {r.line})" for r in related))
         what = "The handout" if not path else "This part"
