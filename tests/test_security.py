@@ -503,6 +503,28 @@ def scratch(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("property") / "content.yaml"
 
 
+class DescribeLeftoversOfAKilledBuild:
+    def it_removes_old_temporary_files_of_an_output_when_writing_it_again(self, tmp_path):
+        import os
+        import time
+
+        from handouts.output import STALE_SECONDS, write_atomic
+
+        target = tmp_path / "handout.pdf"
+        old, fresh = tmp_path / ".handout.pdf.abc123.tmp", tmp_path / ".handout.pdf.def456.tmp"
+        other = tmp_path / ".notes.txt.abc123.tmp"
+        for path in (old, fresh, other):
+            path.write_bytes(b"%PDF-partial")
+        long_ago = time.time() - STALE_SECONDS - 60
+        for path in (old, other):
+            os.utime(path, (long_ago, long_ago))
+        write_atomic(target, b"%PDF-whole")
+        assert target.read_bytes() == b"%PDF-whole"
+        assert not old.exists()  # a killed build's leftover
+        assert fresh.exists()  # may belong to a build running now
+        assert other.exists()  # not this output's
+
+
 class DescribeTheLoaderOnArbitraryInput:
     @PROPERTY
     @given(data=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))

@@ -4,14 +4,20 @@ Every output is first written to a temporary file in the target folder, flushed 
 disk, then renamed over the old one, so a reader (or a build killed at any moment)
 sees either the previous complete file or the new complete file, never a partial one.
 `output_path(out_dir, name)` returns where an output may go, refusing any name (a file
-name or a topic's slug) that would land outside the output folder.
+name or a topic's slug) that would land outside the output folder. A build killed
+between writing and renaming leaves a hidden temporary file; the next write of that
+output removes such leftovers once they are older than `STALE_SECONDS`.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
+
+STALE_SECONDS = 600
+"""A temporary output file this old belongs to no build still running: a killed one left it."""
 
 
 class UnsafeOutput(ValueError):
@@ -35,6 +41,7 @@ def output_path(out_dir: Path, name: str) -> Path:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step; leave no temporary file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    sweep(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -46,3 +53,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def sweep(path: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files of `path` that killed builds left behind; return them.
+
+    Only our own pattern (`.NAME.*.tmp`) and only files older than `STALE_SECONDS`, so
+    a build writing the same output at this moment keeps its temporary file.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if leftover.is_file() and not leftover.is_symlink() and now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+                removed.append(leftover)
+        except OSError:
+            pass  # gone already, or not ours to remove
+    return removed
