@@ -1,7 +1,9 @@
 """Render: typed `Content` in, text out, through the Jinja2 templates in `templates/`.
 
-`render_html(content, options)` returns the handout as one HTML document (print CSS
-inlined) for `pdf.py`; `render_slide_plan(content)` returns the deck as a list of
+`render_html(content, options)` returns the handout as one HTML document for `pdf.py`,
+with only the per-topic styles inline (paper size, brand colours, body size);
+`stylesheets(options)` names the print CSS files `pdf.py` applies to it, which a warm
+process parses once and reuses. `render_slide_plan(content)` returns the deck as a list of
 slide dicts for `slides.py`, planned by `slides.yaml.j2`. Autoescape is on for HTML and
 undefined names are errors; content text is only ever passed as data, never parsed as
 a template.
@@ -65,6 +67,14 @@ def render_html(content: Content, options: HandoutOptions = HandoutOptions(), fo
     logo_src = logo_uri(logo, content.organisation.logo) if logo and content.organisation.logo else None
     return template.render(c=content, paper=PAPER_SIZES[options.paper], large=options.large_print,
                            logo_src=logo_src)
+
+
+def stylesheets(options: HandoutOptions = HandoutOptions(), folder: Path = TEMPLATES) -> list[Path]:
+    """Return the CSS files the handout HTML is drawn with, in cascade order."""
+    sheets = [folder / "handout.css"]
+    if options.large_print:
+        sheets.append(folder / "handout-large.css")
+    return sheets
 
 
 def render_slide_plan(content: Content, folder: Path = TEMPLATES) -> list[dict]:
