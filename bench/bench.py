@@ -40,6 +40,9 @@ def generate(folder: Path, count: int, base: dict, most: int = 0) -> Path:
     Topic i keeps 1 + i % S of the S sections (at most `most`, when given).
     """
     folder.mkdir(parents=True, exist_ok=True)
+    if base.get("brand"):  # a relative brand file (and the logo beside it) must come along
+        brand = Path(base["brand"]).parent
+        shutil.copytree(ROOT / brand, folder / brand, dirs_exist_ok=True)
     sections = base["sections"]
     for i in range(count):
         topic = copy.deepcopy(base)

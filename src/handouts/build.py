@@ -15,7 +15,7 @@ from pathlib import Path
 from .config import CheckConfig
 from .load import MAX_FILE_BYTES, Loaded
 from .output import output_path, write_atomic
-from .render import TEMPLATES, HandoutOptions, render_html, render_slide_plan
+from .render import TEMPLATES, HandoutOptions, render_html, render_slide_plan, stylesheets
 
 HANDOUT = "handout.pdf"
 LARGE_PRINT = "handout-large-print.pdf"
@@ -65,8 +65,9 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
     outputs = {}
     for name, large in ((HANDOUT, False), (LARGE_PRINT, True)):
-        html = render_html(content, HandoutOptions(paper=options.paper, large_print=large), logo=logo_data)
-        outputs[name] = write_pdf(html, TEMPLATES, Fetcher(policy))
+        handout = HandoutOptions(paper=options.paper, large_print=large)
+        html = render_html(content, handout, logo=logo_data)
+        outputs[name] = write_pdf(html, TEMPLATES, Fetcher(policy), stylesheets(handout))
     outputs[SLIDES] = build_deck(
         render_slide_plan(content),
         title=content.title,

@@ -20,7 +20,7 @@ spare on the width.
 from __future__ import annotations
 
 import dataclasses
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -59,9 +59,17 @@ class Face:
 
     def width(self, text: str, size: float) -> float:
         """Return the advance width of `text` at `size` points, in points."""
-        advances, default = _advances(self.file)
-        units = sum(advances.get(ord(ch), default) for ch in text)
-        return units * size * self.margin
+        return _units(self.file, text) * size * self.margin
+
+
+@lru_cache(maxsize=1 << 16)
+def _units(file: Path, text: str) -> float:
+    """Return the advance width of `text` in ems of the font in `file`.
+
+    Cached: fitting measures the same words and growing lines at every size it tries.
+    """
+    advances, default = _advances(file)
+    return sum(advances.get(ord(ch), default) for ch in text)
 
 
 @cache

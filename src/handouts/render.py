@@ -1,7 +1,9 @@
 """Render: typed `Content` in, text out, through the Jinja2 templates in `templates/`.
 
-`render_html(content, options)` returns the handout as one HTML document (print CSS
-inlined) for `pdf.py`; `render_slide_plan(content)` returns the deck as a list of
+`render_html(content, options)` returns the handout as one HTML document for `pdf.py`,
+with only the per-topic styles inline (paper size, brand colours, body size);
+`stylesheets(options)` names the print CSS files `pdf.py` applies to it, which a warm
+process parses once and reuses. `render_slide_plan(content)` returns the deck as a list of
 slide dicts for `slides.py`, planned by `slides.yaml.j2`. Autoescape is on for HTML and
 undefined names are errors; content text is only ever passed as data, never parsed as
 a template.
@@ -23,6 +25,10 @@ from .images import logo_uri, qr_uri
 from .model import Content
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_PLAN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The slide plan is our template's output, so libyaml's safe loader (when PyYAML has it) reads
+it, several times faster than the pure Python one; content files keep the pure Python
+loader for its error messages."""
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
 
 
@@ -67,11 +73,19 @@ def render_html(content: Content, options: HandoutOptions = HandoutOptions(), fo
                            logo_src=logo_src)
 
 
+def stylesheets(options: HandoutOptions = HandoutOptions(), folder: Path = TEMPLATES) -> list[Path]:
+    """Return the CSS files the handout HTML is drawn with, in cascade order."""
+    sheets = [folder / "handout.css"]
+    if options.large_print:
+        sheets.append(folder / "handout-large.css")
+    return sheets
+
+
 def render_slide_plan(content: Content, folder: Path = TEMPLATES) -> list[dict]:
     """Return the slides for `content`: dicts with layout, title, bullets and notes."""
     text = environment(folder).get_template("slides.yaml.j2").render(c=content)
     try:
-        plan = yaml.safe_load(text)
+        plan = yaml.load(text, Loader=_PLAN_LOADER)
     except yaml.YAMLError as exc:
         raise ValueError(f"slides.yaml.j2 did not render to valid YAML: {exc}") from None
     if not isinstance(plan, list) or not all(isinstance(s, dict) and "title" in s for s in plan):
