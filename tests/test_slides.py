@@ -16,6 +16,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Emu
 
+from handouts import colour as wcag
 from handouts import fit
 from handouts.load import load
 from handouts.slides import DEFAULT_THEME, ThemeError, build_deck, describe, find_layout, unique_titles
@@ -318,15 +319,9 @@ class DescribeAnOrganisationMaster:
                                     "its layouts are: 'Title Slide', 'Section Header', 'Title Only', 'Blank'")
 
 
-def luminance(rgb: str) -> float:
-    channels = [int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
 def contrast(a: str, b: str) -> float:
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    """WCAG contrast of two colours as the theme XML writes them (RRGGBB, no #)."""
+    return wcag.contrast(f"#{a}", f"#{b}")
 
 
 def assert_contrast(prs) -> None:

@@ -56,13 +56,14 @@ class ThemeError(ValueError):
 
 def build_deck(plan: list[dict], *, title: str, author: str, language: str, date: dt.date,
                theme: Path | None = None, aspect: str | None = "16:9",
-               logo: Path | None = None, logo_alt: str | None = None, logo_data: bytes | None = None,
+               logo: tuple[str, bytes] | None = None, logo_alt: str | None = None,
                colour: str | None = None, warn: Callable[[str], None] | None = None) -> bytes:
     """Return a .pptx with the slides of `plan`, split where text does not fit.
 
     `theme` is a .pptx whose master and layouts are used (default: the bundled one);
-    `aspect` is "16:9" or "4:3" (None keeps the master's own); `logo` goes on the
-    title slide with `logo_alt` as its alt text; `colour` (#rrggbb, the brand colour)
+    `aspect` is "16:9" or "4:3" (None keeps the master's own); `logo` (its file name and
+    bytes, read under the resource policy) goes on the title slide with `logo_alt` as
+    its alt text; `colour` (#rrggbb, the brand colour)
     replaces the bundled theme's navy (an organisation's own master keeps its colours);
     every warning is passed to `warn`.
     """
@@ -83,7 +84,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
         planned.title_text = dataclasses.replace(planned.title_text, paragraphs=[unique])
         _add_slide(prs, planned)
     if logo is not None:
-        _add_logo(prs, logo, logo_alt, warnings, logo_data)
+        _add_logo(prs, *logo, logo_alt, warnings)
     props = prs.core_properties
     props.title, props.author, props.language = title, author, language
     props.last_modified_by, props.revision = author, 1
@@ -319,24 +320,21 @@ def _set_text(shape, text: _Text) -> None:
             run.font.size = Pt(text.size)
 
 
-def _add_logo(prs, logo: Path, alt: str | None, warnings: list[str], data: bytes | None = None) -> None:
-    """Put the organisation's logo (`data`, else the file `logo`) in the top right corner of the first slide."""
-    if logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".svg"):
-        warnings.append(f"slides: {logo}: a logo on slides must be SVG, PNG or JPEG; it was left out")
-        return
-    if data is None and not logo.is_file():
-        warnings.append(f"slides: {logo}: logo not found; it was left out")
+def _add_logo(prs, name: str, data: bytes, alt: str | None, warnings: list[str]) -> None:
+    """Put the organisation's logo (`data`, read from `name`) in the top right corner of the first slide."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".png", ".jpg", ".jpeg", ".gif", ".svg"):
+        warnings.append(f"slides: {name}: a logo on slides must be SVG, PNG or JPEG; it was left out")
         return
     height = Inches(0.8)
-    if logo.suffix.lower() == ".svg":
+    if suffix == ".svg":
         try:
-            data = svg_to_png(data if data is not None else logo.read_bytes(), height)
+            data = svg_to_png(data, height)
         except Exception as exc:  # cairosvg raises many kinds of error on a broken or refused SVG
-            warnings.append(f"slides: {logo}: the SVG logo could not be drawn ({exc}); it was left out")
+            warnings.append(f"slides: {name}: the SVG logo could not be drawn ({exc}); it was left out")
             return
     slide = prs.slides[0]
-    picture = slide.shapes.add_picture(io.BytesIO(data) if data is not None else str(logo), 0, Inches(0.3),
-                                       height=height)
+    picture = slide.shapes.add_picture(io.BytesIO(data), 0, Inches(0.3), height=height)
     picture.left = prs.slide_width - picture.width - Inches(0.4)
     picture.name = "Logo"
     describe(picture, alt)
