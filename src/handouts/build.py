@@ -1,6 +1,7 @@
 """Build a topic: a validated `Loaded` content in, its output files written out.
 
-`build_topic` renders every output in memory first (handout, large-print handout,
+`build_topic` first makes sure every character of the topic is in one of the handout's
+fonts (`glyphs.py`; else `ContentInvalid` naming each one), then renders every output in memory first (handout, large-print handout,
 slide deck) and only then writes them, each atomically, so a failure in any stage
 leaves the previous outputs untouched. It imports the PDF and slide stages lazily:
 callers that only validate never pay for WeasyPrint.
@@ -13,7 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .config import CheckConfig
-from .load import MAX_FILE_BYTES, Loaded
+from .glyphs import uncovered
+from .language import direction
+from .load import MAX_FILE_BYTES, ContentInvalid, Loaded
 from .output import output_path, write_atomic
 from .bundled import BUNDLED, DEFAULT, Look
 from .render import HandoutOptions, render_html, render_slide_plan, stylesheets
@@ -62,6 +65,9 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     from .slides import build_deck
 
     content = loaded.content
+    missing = uncovered(loaded, options.look)
+    if missing:
+        raise ContentInvalid(missing)
     policy = policy_for(loaded.path, content, (*options.look.folders, *filter(None, [options.assets, options.project])),
                         allow_network=options.allow_network, allow_private_network=options.allow_private_network,
                         max_bytes=options.max_resource_bytes)
@@ -69,7 +75,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
     outputs = {}
     for name, large in ((HANDOUT, False), (LARGE_PRINT, True)):
-        handout = HandoutOptions(paper=options.paper, large_print=large)
+        handout = HandoutOptions(paper=options.paper, large_print=large, direction=direction(content.language))
         html = render_html(content, handout, options.look, logo=logo_data)
         outputs[name] = write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
     outputs[SLIDES] = build_deck(

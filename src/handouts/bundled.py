@@ -24,6 +24,7 @@ NAMES = {
     "handout.html.j2": "the handout page (HTML, Jinja2)",
     "handout.css": "the handout's print stylesheet",
     "handout-large.css": "the large-print stylesheet, applied after handout.css",
+    "handout-rtl.css": "mirrors the layout for a language written right to left, applied last",
     "fonts.css": "the @font-face rules; the fonts sit in fonts/ beside it",
     "slides.yaml.j2": "the slide plan (YAML, Jinja2)",
     "theme.pptx": "the slide master and layouts",

@@ -1,13 +1,19 @@
 """Render: typed `Content` in, text out, through the Jinja2 templates of a `Look`.
 
 `render_html(content, options)` returns the handout as one HTML document for `pdf.py`,
-with only the per-topic styles inline (paper size, brand colours, body size);
+with only the per-topic styles inline (paper size, brand colours, body size, the page
+label in the topic's language);
 `stylesheets(options)` names the print CSS files `pdf.py` applies to it, which a warm
 process parses once and reuses. `render_slide_plan(content)` returns the deck as a list of
 slide dicts for `slides.py`, planned by `slides.yaml.j2`. Each template is looked up in
 the project's `templates/` first, then in the package (`bundled.py`). Autoescape is on for HTML and
 undefined names are errors; content text is only ever passed as data, never parsed as
 a template.
+
+Every fixed word comes from the label catalogue of the topic's `language`
+(`language.py`), passed to the templates as `L` (`{{ L.key_points }}`; `{{ L.call |
+fill(phone=...) }}` for a label with a value in it); dates are written for the language
+(`longdate`), and `dir` is "rtl" for a language written right to left.
 """
 
 from __future__ import annotations
@@ -15,15 +21,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from functools import cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import yaml
 
 from .bundled import DEFAULT, Look
 from .colour import tint
 from .images import logo_uri, qr_uri
+from .language import direction, labels, long_date, number
 from .model import Content
 
 _PLAN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -39,6 +48,8 @@ class HandoutOptions:
 
     paper: str = "letter"
     large_print: bool = False
+    direction: str = "ltr"
+    """"rtl" for a language written right to left: handout-rtl.css mirrors the layout."""
 
 
 @cache
@@ -51,14 +62,49 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = _long_date
+    env.filters["number"] = _number
+    env.filters["fill"] = _fill
+    env.filters["css_content"] = css_content
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
     return env
 
 
-def _long_date(value: dt.date) -> str:
-    return f"{value.strftime('%B')} {value.day}, {value.year}"
+@jinja2.pass_context
+def _long_date(context, value: dt.date) -> str:
+    """Return `value` written out in the language of the topic being rendered ("1 de marzo de 2026")."""
+    return long_date(value, context.get("lang", "en"))
+
+
+@jinja2.pass_context
+def _number(context, value: float) -> str:
+    """Return `value` written with the digits grouping and decimal sign of the topic's language."""
+    return number(value, context.get("lang", "en"))
+
+
+@jinja2.pass_eval_context
+def _fill(eval_ctx, label: str, **values) -> str:
+    """Return `label` with each {name} replaced by its value (escaped in HTML, where the label is too)."""
+    if eval_ctx.autoescape:
+        return markupsafe.Markup(markupsafe.escape(label)).format(**values)
+    return label.format(**values)
+
+
+def css_content(label: str) -> markupsafe.Markup:
+    """Return `label` ("Page {page} of {pages}") as a CSS `content` value with page counters.
+
+    Each piece of text is a quoted CSS string whose quotes, backslashes, line breaks and `<`
+    are escaped, so it is safe inside the page's <style>.
+    """
+    out = []
+    for part in re.split(r"(\{pages?\})", label):
+        if part in ("{page}", "{pages}"):
+            out.append(f"counter({part.strip('{}')})")
+        elif part:
+            escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>\n\r' else ch for ch in part)
+            out.append(f'"{escaped}"')
+    return markupsafe.Markup(" ".join(out) or '""')
 
 
 def render_html(content: Content, options: HandoutOptions = HandoutOptions(), look: Look = DEFAULT,
@@ -71,18 +117,21 @@ def render_html(content: Content, options: HandoutOptions = HandoutOptions(), lo
     template = environment(look).get_template("handout.html.j2")
     logo_src = logo_uri(logo, content.organisation.logo) if logo and content.organisation.logo else None
     return template.render(c=content, paper=PAPER_SIZES[options.paper], large=options.large_print,
-                           logo_src=logo_src)
+                           logo_src=logo_src, L=labels(content.language, look), lang=content.language,
+                           dir=options.direction)
 
 
 def stylesheets(options: HandoutOptions = HandoutOptions(), look: Look = DEFAULT) -> list[Path]:
     """Return the CSS files the handout HTML is drawn with, in cascade order."""
     names = ["fonts.css", "handout.css"] + (["handout-large.css"] if options.large_print else [])
+    names += ["handout-rtl.css"] if options.direction == "rtl" else []
     return [look.find(name) for name in names]
 
 
 def render_slide_plan(content: Content, look: Look = DEFAULT) -> list[dict]:
     """Return the slides for `content`: dicts with layout, title, bullets and notes."""
-    text = environment(look).get_template("slides.yaml.j2").render(c=content)
+    text = environment(look).get_template("slides.yaml.j2").render(c=content, L=labels(content.language, look),
+                                                                      lang=content.language)
     try:
         plan = yaml.load(text, Loader=_PLAN_LOADER)
     except yaml.YAMLError as exc:

@@ -32,6 +32,7 @@ from pptx.util import Emu, Inches, Length, Pt
 
 from . import fit
 from .bundled import BUNDLED
+from .language import is_rtl
 
 DEFAULT_THEME = BUNDLED / "theme.pptx"
 LAYOUT_NAMES = {
@@ -84,7 +85,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     slides = [s for entry, name in zip(plan, titles) for s in _plan_slides(prs, entry, name, styles, warnings)]
     for planned, unique in zip(slides, unique_titles([s.title for s in slides])):
         planned.title_text = dataclasses.replace(planned.title_text, paragraphs=[unique])
-        _add_slide(prs, planned)
+        _add_slide(prs, planned, language)
     if logo is not None:
         _add_logo(prs, *logo, logo_alt, warnings)
     props = prs.core_properties
@@ -280,13 +281,13 @@ def _fit_title(title: str, placeholder, body_box, styles: _Styles, warnings: lis
     return _Text([title], size, (left, top, width, int(height))), body_box
 
 
-def _add_slide(prs, planned: _Slide) -> None:
+def _add_slide(prs, planned: _Slide, language: str = "en") -> None:
     slide = prs.slides.add_slide(planned.layout)
-    _set_text(slide.shapes.title, planned.title_text)
+    _set_text(slide.shapes.title, planned.title_text, language)
     body = next((p for p in slide.placeholders if p.placeholder_format.idx != 0
                  and p.placeholder_format.type.real in (2, 4, 7)), None)
     if planned.body is not None and body is not None:
-        _set_text(body, planned.body)
+        _set_text(body, planned.body, language)
     for shape in list(slide.placeholders):
         if shape.placeholder_format.idx != 0 and not (shape.has_text_frame and shape.text_frame.text):
             shape.element.getparent().remove(shape.element)
@@ -298,8 +299,12 @@ def _add_slide(prs, planned: _Slide) -> None:
         slide.notes_slide.notes_text_frame.text = str(planned.notes)
 
 
-def _set_text(shape, text: _Text) -> None:
-    """Put `text` in `shape` with every measure the fitting assumed set explicitly."""
+def _set_text(shape, text: _Text, language: str = "en") -> None:
+    """Put `text` in `shape` with every measure the fitting assumed set explicitly.
+
+    Each run is marked with `language` (spelling, hyphenation and voice in the viewer); in a
+    language written right to left each paragraph is RTL and aligned to the right.
+    """
     shape.left, shape.top, shape.width, shape.height = text.box
     frame = shape.text_frame
     frame.word_wrap = True
@@ -318,8 +323,12 @@ def _set_text(shape, text: _Text) -> None:
         pPr.set("indent", str(-text.indent))
         if not text.bullets and pPr.find("a:buNone", NS) is None:
             etree.SubElement(pPr, "{%s}buNone" % NS["a"])
+        if is_rtl(language):
+            pPr.set("rtl", "1")
+            pPr.set("algn", "r")
         for run in paragraph.runs:
             run.font.size = Pt(text.size)
+            run._r.get_or_add_rPr().set("lang", language)
 
 
 def _add_logo(prs, name: str, data: bytes, alt: str | None, warnings: list[str]) -> None:
