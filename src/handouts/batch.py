@@ -67,9 +67,13 @@ def find_topics(paths: list[Path], out: Path) -> list[Topic]:
     """Return the topics in `paths` (files, or folders of .yaml files), sorted within each folder.
 
     One file given on its own writes straight into `out`. Otherwise each topic's slug is
-    its file name without the suffix; a slug that could leave `out`, or that another
-    topic already uses, makes that topic fail with a reason.
+    its file name without the suffix, or for a file of a topic kept in several languages
+    (`blood-pressure/es.yaml`), its folder's name and its language (`blood-pressure/es`); a
+    slug that could leave `out`, or that another topic already uses, makes that topic fail
+    with a reason.
     """
+    from .translations import is_language_file, is_translation_folder
+
     files = content_files(paths)
     if len(paths) == 1 and len(files) == 1 and not paths[0].is_dir():
         return [Topic(files[0], ".")]
@@ -77,6 +81,8 @@ def find_topics(paths: list[Path], out: Path) -> list[Topic]:
     owners: dict[str, Path] = {}
     for path in files:
         slug = path.stem if path.suffix in SUFFIXES else path.name
+        if is_language_file(path) and is_translation_folder(path.parent):
+            slug = f"{path.parent.resolve().name}/{slug}"
         problem = slug_problem(slug, out)
         if problem is None and slug in owners:
             problem = f"its output folder {slug}/ is already used by {owners[slug]}"
@@ -86,8 +92,8 @@ def find_topics(paths: list[Path], out: Path) -> list[Topic]:
 
 
 def slug_problem(slug: str, out: Path) -> str | None:
-    """Return why `slug` cannot name a folder inside `out`, or None when it can."""
-    if not _SAFE_SLUG.fullmatch(slug) or slug in (".", ".."):
+    """Return why `slug` (a name, or topic/language) cannot name a folder inside `out`, or None when it can."""
+    if not all(_SAFE_SLUG.fullmatch(part) and part not in (".", "..") for part in slug.split("/", 1)):
         return (f"cannot use {slug!r} as an output folder name: rename the file to letters, "
                 "digits, '-', '_' or '.', not starting with '.' or '-'")
     target = out / slug
@@ -241,6 +247,7 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
     from .manifest import file_hash
     from .output import UnsafeOutput
     from .slides import ThemeError
+    from .translations import load_source
 
     started = time.perf_counter()
     outcome = Outcome(topic)
@@ -248,7 +255,8 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
     try:
         loaded = load(topic.path, strict=strict, brand=options.brand, max_bytes=options.max_file_bytes)
         outcome.warnings = [str(w) for w in loaded.warnings]
-        line, failed = rules.summary(loaded, options.check, strict=strict)
+        source = load_source(topic.path, brand=options.brand, max_bytes=options.max_file_bytes)
+        line, failed = rules.summary(loaded, options.check, strict=strict, look=options.look, source=source)
         outcome.warnings.append(line if topic.folder == "." else f"{topic.path}: {line}")
         if failed:
             raise ContentInvalid([])

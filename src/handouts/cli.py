@@ -197,6 +197,8 @@ def _templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Return the exit code of `handouts check`: every file loaded and checked, one report written."""
     from . import report, rules
+    from .language import LabelsInvalid
+    from .translations import load_source
 
     config = _config(args, err)
     if config is None:
@@ -212,6 +214,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{', '.join(map(str, paths))}: no .yaml content files found", file=err)
         return 1
     brand = config.resolve(config.brand) if config.brand else None
+    look = config.look()
     reports = []
     for file in files:
         try:
@@ -221,7 +224,12 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         for warning in loaded.warnings:
             print(warning, file=err)
-        reports.append(rules.check(loaded, config.check, today=args.today))
+        source = load_source(file, brand=brand, max_bytes=config.max_file_bytes)
+        try:
+            reports.append(rules.check(loaded, config.check, today=args.today, look=look, source=source))
+        except LabelsInvalid as exc:
+            print(exc, file=err)
+            return 1
     report.write(reports, args.format, out)
     return 1 if any(r.fails(args.strict) for r in reports) else 0
 

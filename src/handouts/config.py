@@ -32,6 +32,10 @@ class CheckConfig:
     """Reading grade (SMOG) above which a section or the handout is an error."""
     grade_warning: float = 6.0
     """Reading grade (SMOG) above which it is a warning."""
+    inflesz_error: float = 55.0
+    """Spanish: Szigriszt-Pazos score (INFLESZ scale) below which the text is an error ("algo difícil")."""
+    inflesz_warning: float = 65.0
+    """Spanish: Szigriszt-Pazos score below which it is a warning (under "bastante fácil")."""
     disabled: dict[str, str] = field(default_factory=dict)
     """Rules turned off, each with the reason: {rule id: why}."""
     terms: list[str] = field(default_factory=list)
@@ -87,13 +91,19 @@ class Config:
 
 
 def content_files(paths: list[Path]) -> list[Path]:
-    """Return the content files in `paths`: files as given, folders as their .yaml files (sorted, one level deep)."""
+    """Return the content files in `paths`: files as given, folders as their .yaml files (sorted, one level deep)
+    and the files of each subfolder that holds one topic in several languages (`blood-pressure/en.yaml`, `es.yaml`)."""
+    from .translations import files as translations, is_translation_folder
+
     files = []
     for path in paths:
         if path.is_dir():
             files += sorted(p for p in path.iterdir()
                             if p.suffix in SUFFIXES and p.is_file() and p.name not in SKIP_NAMES
                             and not p.name.startswith("."))
+            if not is_translation_folder(path):
+                files += [f for sub in sorted(path.iterdir()) if sub.is_dir() and not sub.name.startswith(".")
+                          and is_translation_folder(sub) for f in translations(sub)]
         else:
             files.append(path)
     return files

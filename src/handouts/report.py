@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .readability import Score
 from .rules import RULES, Finding, Report, plural
+from .spanish import SpanishScore
 
 FORMATS = ("human", "json", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -75,13 +77,31 @@ def _file_text(report: Report, paint) -> str:
         lines.append(f"    fix: {f.fix}")
         lines.append(paint(f"    source: {f.source}", "dim"))
     whole = report.scores.get("")
-    grade = (f" (whole handout: SMOG {whole.smog:.1f}, Flesch-Kincaid {whole.fk_grade:.1f}, "
-             f"reading ease {whole.reading_ease:.0f})") if whole and whole.words else ""
+    grade = f" (whole handout: {_measures(whole)})" if whole and whole.words else ""
+    if report.skipped:
+        why = next(iter(report.skipped.values()))
+        lines.append(paint(f"{report.file}: language {report.language!r}: skipped {', '.join(report.skipped)} "
+                           f"({why})", "dim"))
     verdict = paint("ok", "ok") if not report.findings else report.line().removeprefix("check: ")
     if not report.loaded:
         verdict = f"did not load ({verdict}); fix these first"
     lines.append(f"{report.file}: {verdict}{grade}")
     return "\n".join(lines) + "\n"
+
+
+def _measures(score: Score | SpanishScore) -> str:
+    """Return a score as a person reads it, in the measures of its language."""
+    if isinstance(score, SpanishScore):
+        return score.summary()
+    return f"SMOG {score.smog:.1f}, Flesch-Kincaid {score.fk_grade:.1f}, reading ease {score.reading_ease:.0f}"
+
+
+def _score_json(score: Score | SpanishScore) -> dict:
+    if isinstance(score, SpanishScore):
+        return score.as_dict()
+    return {"smog": round(score.smog, 1), "fk_grade": round(score.fk_grade, 1),
+            "reading_ease": round(score.reading_ease, 1), "sentences": score.sentences,
+            "words": score.words, "polysyllables": score.polysyllables}
 
 
 def _disabled(reports: list[Report]) -> dict[str, str]:
@@ -114,12 +134,10 @@ def _file_json(report: Report) -> dict:
         "errors": report.errors,
         "warnings": report.warnings,
         "findings": [_finding(f) for f in report.findings],
-        "readability": {
-            (path or "document"): {"smog": round(s.smog, 1), "fk_grade": round(s.fk_grade, 1),
-                                   "reading_ease": round(s.reading_ease, 1), "sentences": s.sentences,
-                                   "words": s.words, "polysyllables": s.polysyllables}
-            for path, s in report.scores.items()},
+        "readability": {(path or "document"): _score_json(s) for path, s in report.scores.items()},
         "disabled": report.disabled,
+        "language": report.language,
+        "skipped": report.skipped,
     }
 
 

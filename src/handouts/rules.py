@@ -12,6 +12,14 @@ The rules and their numbers come from the project's standards (AMA, NIH, AHRQ PE
 CDC Clear Communication Index, PIF TICK); docs/rules.md lists each with an example.
 Several are heuristics (medical terms from a word list, passive voice, imperatives,
 explained numbers) and say so in their messages.
+
+The wording and readability rules are written for English (`ENGLISH_ONLY`). A topic in
+Spanish gets their Spanish versions from `spanish.py` instead; a topic in another
+language skips them, and its `Report.skipped` says which and why. Rules for every
+language: a character none of the handout's fonts can draw (`glyph-missing`, from
+`glyphs.py`), a language without a complete label catalogue (`labels-missing`), and a
+translation whose structure or contact details differ from its source language's
+(`translation-drift`, `translation-contact`, from `translations.py`).
 """
 
 from __future__ import annotations
@@ -23,10 +31,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .bundled import DEFAULT, Look
 from .config import CheckConfig
+from .language import SOURCE, base
 from .load import Loaded, Problem
 from .model import Content
 from .readability import Score, hardest_sentences, score, split_sentences, words
+from .spanish import SpanishScore
 
 TERMS_FILE = Path(__file__).with_name("data") / "medical-terms.txt"
 MAIN_MESSAGE_SENTENCES = 3
@@ -79,12 +90,16 @@ class Report:
 
     file: str
     findings: list[Finding]
-    scores: dict[str, Score]
-    """Readability of each scored part by key path; "" is the whole handout."""
+    scores: dict[str, Score | SpanishScore]
+    """Readability of each scored part by key path; "" is the whole handout (the measures of its language)."""
     disabled: dict[str, str] = field(default_factory=dict)
     """Rules the project turned off, with its reasons."""
     loaded: bool = True
     """False when the file did not load: its findings are then the loader's problems (`content-invalid`)."""
+    language: str = "en"
+    """The topic's language (BCP 47): it decides which wording and readability rules run."""
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Rules not run for this language, with why (English-only rules for a language without its own)."""
 
     @property
     def errors(self) -> int:
@@ -161,17 +176,83 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("disclaimer-wording", "warning", "Disclaimer does not say the handout does not replace advice",
          "common practice (not a PIF TICK requirement)",
          "Say that the handout does not replace advice from the care team."),
+    Rule("inflesz-error", "error", "Spanish text reads as hard (INFLESZ)",
+         "Barrio-Cantalejo et al. 2008 (INFLESZ, 55 or more for the public); Szigriszt-Pazos 1993", _PLAIN),
+    Rule("inflesz-warning", "warning", "Spanish text reads above the target (INFLESZ)",
+         "Barrio-Cantalejo et al. 2008 (65 or more: bastante fácil); Fernández-Huerta 1959, Law 2011", _PLAIN),
+    Rule("glyph-missing", "error", "A character none of the handout's fonts can draw",
+         "UKAAF clear print (text must print); docs/languages.md",
+         "Remove the character (e.g. an emoji), or add a font that has it to the project's fonts.css."),
+    Rule("labels-missing", "warning", "The language has no complete label catalogue",
+         "AHRQ PEMAT-P 2 (the reader's language throughout); docs/languages.md",
+         "Add templates/labels/<language>.yaml with every key of the English catalogue, translated."),
+    Rule("translation-drift", "warning", "A translation's structure differs from its source language's",
+         "docs/languages.md (translations stay in step)",
+         "Bring the translation in step with the source: the same sections, points, actions, help items "
+         "and glossary terms."),
+    Rule("translation-contact", "error", "A translation gives other phone numbers or addresses than its source",
+         "CDC Clear Communication Index 14 (the reader must reach the right place)",
+         "Use the same phone numbers, email and web addresses as the source language's file."),
 )}
+ENGLISH_ONLY = frozenset({"smog-error", "smog-warning", "generic-heading", "term-undefined", "action-missing",
+                          "action-not-addressed", "absolute-claim", "number-unexplained", "passive-voice",
+                          "disclaimer-wording"})
+"""Rules whose word lists, patterns or formulas are English: they run on English text only."""
+TRANSLATED = {"es": frozenset({"generic-heading", "action-missing", "action-not-addressed", "absolute-claim",
+                               "number-unexplained", "passive-voice", "disclaimer-wording",
+                               "inflesz-error", "inflesz-warning"})}
+"""Languages with their own versions of rules, and which."""
+_LANGUAGE_RULES = frozenset({"inflesz-error", "inflesz-warning"})
+"""Rules that exist only in a language's own version."""
 
 
-def check(loaded: Loaded, settings: CheckConfig = CheckConfig(), today: dt.date | None = None) -> Report:
-    """Return every finding for `loaded` under `settings`, as of `today` (default: the real today)."""
+def check(loaded: Loaded, settings: CheckConfig = CheckConfig(), today: dt.date | None = None,
+          look: Look = DEFAULT, source: Loaded | None = None) -> Report:
+    """Return every finding for `loaded` under `settings`, as of `today` (default: the real today).
+
+    `look` gives the fonts and label catalogues the topic is built with; `source` is the
+    topic in its source language when `loaded` is a translation of it (`translations.py`).
+    """
+    from . import glyphs, spanish, translations
+
     ctx = _Context(loaded, settings, today or dt.date.today())
+    language = base(loaded.content.language)
     for run in _CHECKS:
-        run(ctx)
-    findings = sorted((f for f in ctx.findings if f.rule not in settings.disabled),
-                      key=lambda f: (f.line, f.col, f.rule))
-    return Report(str(loaded.path), findings, ctx.scores, dict(settings.disabled))
+        if language == SOURCE or run is not _readability:
+            run(ctx)
+    own = TRANSLATED.get(language, frozenset())
+    skipped = {}
+    if language != SOURCE:
+        ctx.findings = [f for f in ctx.findings if f.rule not in ENGLISH_ONLY]
+        if language == "es":
+            spanish.check(ctx)
+        why = f"its word lists, patterns or formula are for English, and there is no {language!r} version yet"
+        skipped = {rule: why for rule in sorted(ENGLISH_ONLY - own) if rule not in settings.disabled}
+    for problem in glyphs.uncovered(loaded, look):
+        ctx.findings.append(Finding("glyph-missing", "error", problem.file, problem.line, problem.col, problem.path,
+                                    problem.message, RULES["glyph-missing"].source, RULES["glyph-missing"].fix))
+    _labels(ctx, look)
+    if source is not None:
+        for rule, path, message in translations.drift(loaded, source):
+            ctx.add(rule, path, message)
+    findings = sorted((f for f in ctx.findings if f.rule not in settings.disabled or f.rule == "glyph-missing"),
+                      key=lambda f: (f.file != str(loaded.path), f.line, f.col, f.rule))
+    return Report(str(loaded.path), findings, ctx.scores, dict(settings.disabled),
+                  language=loaded.content.language, skipped=skipped)
+
+
+def _labels(ctx: _Context, look: Look) -> None:
+    """Warn when the topic's language has no label catalogue, or one that lacks keys (printed in English)."""
+    from .language import labels
+
+    tag = ctx.content.language
+    catalogue = labels(tag, look)
+    if not catalogue.files:
+        ctx.add("labels-missing", "language", f"There is no label catalogue for {tag!r}: the handout's fixed "
+                f"words (headings such as {catalogue['key_points']!r}) would be printed in English.")
+    elif catalogue.missing:
+        ctx.add("labels-missing", "language", f"The label catalogue for {tag!r} lacks "
+                f"{plural(len(catalogue.missing), 'key')} ({', '.join(catalogue.missing)}), printed in English.")
 
 
 def unloaded(path: str | Path, problems: list[Problem], settings: CheckConfig = CheckConfig()) -> Report:
@@ -183,9 +264,9 @@ def unloaded(path: str | Path, problems: list[Problem], settings: CheckConfig = 
 
 
 def summary(loaded: Loaded, settings: CheckConfig = CheckConfig(), *, strict: bool = False,
-            today: dt.date | None = None) -> tuple[str, bool]:
+            today: dt.date | None = None, look: Look = DEFAULT, source: Loaded | None = None) -> tuple[str, bool]:
     """Return the line `build` prints ("check: 0 errors, 2 warnings") and whether the build must stop."""
-    report = check(loaded, settings, today)
+    report = check(loaded, settings, today, look, source)
     failed = strict and report.fails(strict=True)
     note = "; not building (--strict): run `handouts check` for details" if failed else ""
     return report.line() + note, failed
@@ -197,8 +278,9 @@ def unknown_rules(settings: CheckConfig) -> list[str]:
 
 
 def switchable() -> list[str]:
-    """Return the ids of the rules a project may turn off: all but `content-invalid` (a file must load)."""
-    return [rule for rule in RULES if rule != "content-invalid"]
+    """Return the ids of the rules a project may turn off: all but `content-invalid` (a file must load) and
+    `glyph-missing` (the build refuses a character no font draws)."""
+    return [rule for rule in RULES if rule not in ("content-invalid", "glyph-missing")]
 
 
 class _Context:
@@ -207,7 +289,7 @@ class _Context:
     def __init__(self, loaded: Loaded, settings: CheckConfig, today: dt.date):
         self.loaded, self.content, self.settings, self.today = loaded, loaded.content, settings, today
         self.findings: list[Finding] = []
-        self.scores: dict[str, Score] = {}
+        self.scores: dict[str, Score | SpanishScore] = {}
 
     def where(self, path: str) -> tuple[int, int]:
         """Return (line, col) of `path`, or of its nearest located parent (a default value has none)."""
