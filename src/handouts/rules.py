@@ -198,10 +198,10 @@ ENGLISH_ONLY = frozenset({"smog-error", "smog-warning", "generic-heading", "term
                           "action-not-addressed", "absolute-claim", "number-unexplained", "passive-voice",
                           "disclaimer-wording"})
 """Rules whose word lists, patterns or formulas are English: they run on English text only."""
-TRANSLATED = {"es": frozenset({"generic-heading", "action-missing", "action-not-addressed", "absolute-claim",
+TRANSLATED = {"es": frozenset({"smog-error", "smog-warning", "generic-heading", "action-missing", "action-not-addressed", "absolute-claim",
                                "number-unexplained", "passive-voice", "disclaimer-wording",
                                "inflesz-error", "inflesz-warning"})}
-"""Languages with their own versions of rules, and which."""
+"""Languages with their own versions of rules, and which (SMOG's is INFLESZ)."""
 _LANGUAGE_RULES = frozenset({"inflesz-error", "inflesz-warning"})
 """Rules that exist only in a language's own version."""
 
