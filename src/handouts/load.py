@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from .colour import MIN_TEXT_CONTRAST, contrast
+from .language import TAG, labels
 from .model import Content, Organisation, Source
 
 MAX_FILE_BYTES = 1_000_000
@@ -92,6 +93,9 @@ def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BY
                                       "title, main_message, sections")])
     root = merge_brand(root, path, brand)
     content, warnings, locations = convert(root, Content, str(path), strict)
+    if "get_help.heading" not in locations:  # the default heading, in the topic's language
+        heading = labels(content.language)["when_to_get_help"]
+        content = dataclasses.replace(content, get_help=dataclasses.replace(content.get_help, heading=heading))
     return Loaded(content, path, warnings, locations)
 
 
@@ -277,6 +281,9 @@ class _Walker:
                 self.problem(node, prefix + "logo_alt", "a logo needs alt text describing it (logo_alt)")
             if obj.logo:
                 obj = self.logo(obj, node, prefix)
+        if isinstance(obj, Content) and not TAG.fullmatch(obj.language):
+            self.problem(_child(node, "language"), prefix + "language", f"expected a BCP 47 language tag such as "
+                         f"en, es, es-US or zh-Hans, got {obj.language!r}")
         for key in ("url", "website"):
             value = getattr(obj, key, None) if isinstance(obj, (Content, Organisation, Source)) else None
             if value and not value.startswith(("https://", "http://")):

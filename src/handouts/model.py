@@ -54,7 +54,7 @@ class GetHelp:
     phone: str
     """The number to call."""
     heading: str = "When to get help"
-    """Heading of the block."""
+    """Heading of the block (default: "When to get help" in the topic's language, from its label catalogue)."""
     notes: str | None = None
     """Optional speaker notes for the slide."""
 
@@ -110,7 +110,8 @@ class Content:
     subtitle: str | None = None
     """Optional line under the title."""
     language: str = "en"
-    """Language of the text (BCP 47 tag such as `en` or `en-GB`)."""
+    """Language of the text (BCP 47 tag such as `en`, `en-GB`, `es-US` or `ar`): it chooses the handout's fixed
+    words, how dates are written, the text direction and which check rules apply (docs/languages.md)."""
     feedback: str | None = None
     """How readers can tell you what they think (email, phone or web form)."""
     url: str | None = None

@@ -79,9 +79,11 @@ def _file_text(report: Report, paint) -> str:
     whole = report.scores.get("")
     grade = f" (whole handout: {_measures(whole)})" if whole and whole.words else ""
     if report.skipped:
-        why = next(iter(report.skipped.values()))
-        lines.append(paint(f"{report.file}: language {report.language!r}: skipped {', '.join(report.skipped)} "
-                           f"({why})", "dim"))
+        reasons: dict[str, list[str]] = {}
+        for rule, why in report.skipped.items():
+            reasons.setdefault(why, []).append(rule)
+        skipped = "; ".join(f"{', '.join(rules)} ({why})" for why, rules in reasons.items())
+        lines.append(paint(f"{report.file}: language {report.language!r}: skipped {skipped}", "dim"))
     verdict = paint("ok", "ok") if not report.findings else report.line().removeprefix("check: ")
     if not report.loaded:
         verdict = f"did not load ({verdict}); fix these first"

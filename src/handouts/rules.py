@@ -202,8 +202,8 @@ TRANSLATED = {"es": frozenset({"smog-error", "smog-warning", "generic-heading", 
                                "number-unexplained", "passive-voice", "disclaimer-wording",
                                "inflesz-error", "inflesz-warning"})}
 """Languages with their own versions of rules, and which (SMOG's is INFLESZ)."""
-_LANGUAGE_RULES = frozenset({"inflesz-error", "inflesz-warning"})
-"""Rules that exist only in a language's own version."""
+_SKIP_REASONS = {"term-undefined": "its list of medical terms is English",
+                 "smog-error": "SMOG counts English syllables", "smog-warning": "SMOG counts English syllables"}
 
 
 def check(loaded: Loaded, settings: CheckConfig = CheckConfig(), today: dt.date | None = None,
@@ -226,8 +226,9 @@ def check(loaded: Loaded, settings: CheckConfig = CheckConfig(), today: dt.date 
         ctx.findings = [f for f in ctx.findings if f.rule not in ENGLISH_ONLY]
         if language == "es":
             spanish.check(ctx)
-        why = f"its word lists, patterns or formula are for English, and there is no {language!r} version yet"
-        skipped = {rule: why for rule in sorted(ENGLISH_ONLY - own) if rule not in settings.disabled}
+        why = f"written for English, with no {language!r} version"
+        skipped = {rule: _SKIP_REASONS.get(rule, why) for rule in sorted(ENGLISH_ONLY - own)
+                   if rule not in settings.disabled}
     for problem in glyphs.uncovered(loaded, look):
         ctx.findings.append(Finding("glyph-missing", "error", problem.file, problem.line, problem.col, problem.path,
                                     problem.message, RULES["glyph-missing"].source, RULES["glyph-missing"].fix))
