@@ -6,6 +6,7 @@ The built PDFs are read back with pdftotext and pikepdf, the deck with python-pp
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -220,12 +221,12 @@ class DescribeMissingGlyphs:
         topic = write(text)
         check = run("check", str(topic))
         assert check.code == 1
-        line = f"{topic}:6:13: error [glyph-missing] sections[0].points[0]: '💧' (U+1F4A7 DROPLET) at character 23"
+        line = f"{topic}:6:14: error [glyph-missing] sections[0].points[0]: '💧' (U+1F4A7 DROPLET) at character 23"
         assert line in check.out
         out = tmp_path / "out"
         build = run("build", str(topic), "--out", str(out))
         assert build.code == 1
-        assert f"{topic}:6:13: sections[0].points[0]: '💧' (U+1F4A7 DROPLET)" in build.err
+        assert f"{topic}:6:14: sections[0].points[0]: '💧' (U+1F4A7 DROPLET)" in build.err
         assert not any(out.glob("**/*.pdf")) and not any(out.glob("**/*.pptx"))
 
     def it_cannot_be_turned_off(self, write, tmp_path):
@@ -272,10 +273,10 @@ class DescribeRightToLeft:
         arabic = [line for line in body_lines(arabic_build / "handout.pdf", "letter")
                   if re.search("[\u0600-\u06ff]", line.text) and line.page == 1]
         assert len(arabic) >= 8
-        right = max(line.x1 for line in arabic)
-        assert right > 612 - 0.85 * 72 - 8  # the right margin
-        assert all(right - line.x1 < 20 for line in arabic)  # every line ends at the right ...
-        assert max(line.x0 for line in arabic) - min(line.x0 for line in arabic) > 100  # ... and starts anywhere
+        right = 612 - 0.85 * 72  # the right margin of a Letter page
+        assert max(line.x1 for line in arabic) == pytest.approx(right, abs=2)
+        assert all(right - line.x1 < 30 for line in arabic)  # every line ends at the right (boxes indent a little)
+        assert max(line.x0 for line in arabic) - min(line.x0 for line in arabic) > 150  # ... and starts anywhere
 
     @pytest.mark.parametrize("name", OUTPUTS[:2])
     def it_embeds_the_bundled_arabic_font(self, arabic_build, name):
@@ -325,7 +326,8 @@ class DescribeTranslations:
 
     def it_keeps_the_spanish_example_in_step_with_the_demo(self):
         english = load(ROOT / "examples" / "leaky-gut" / "en.yaml").content
-        assert english == load(ROOT / "content.yaml").content
+        assert dataclasses.replace(english, brand=None) == dataclasses.replace(load(ROOT / "content.yaml").content,
+                                                                               brand=None)
         result = run("check", str(ROOT / "examples"), "--config", str(ROOT / "handouts.yaml"), "--format", "json")
         assert result.code == 0, result.out
         reports = {Path(r["file"]).name: r for r in json.loads(result.out)["files"]}

@@ -111,7 +111,8 @@ _IMPERATIVES = frozenset("""agregue añada anote apague aplique apunte baje beba
     comparta consulte controle cuente cuide deje descanse duerma elija empiece enjuague escoja escriba espere
     evite guarde hable haga intente lave lea lleve llame limite mantenga marque mida mire muévase ore pida
     planee practique pregunte prepare pruebe ponga quite reduzca registre respire revise sepa siga suba tome
-    tenga traiga trate use vaya vea venga vigile visite agrega añade anota bebe busca camina come consulta
+    tenga traiga trate use vaya vea venga vigile visite fume olvide suspenda conduzca maneje salga cancele
+    pare detenga agrega añade anota bebe busca camina come consulta
     cuida deja descansa duerme elige escribe evita guarda habla haz intenta lava lee lleva llama mantén marca
     mide mira pide pon pregunta prepara prueba reduce revisa sigue toma ten trae usa ve ven""".split())
 _ENCLITIC = re.compile(r"[áéíóú]\w*(?:se|le|les|lo|la|los|las|me|nos|te)$")
