@@ -333,3 +333,23 @@ class DescribeTranslations:
         reports = {Path(r["file"]).name: r for r in json.loads(result.out)["files"]}
         assert reports["es.yaml"]["language"] == "es-US" and not reports["es.yaml"]["findings"]
         assert reports["es.yaml"]["readability"]["document"]["szigriszt_pazos"] >= 65
+
+
+class DescribeCataloguesInAProject:
+    def it_copies_the_catalogues_and_rebuilds_when_one_changes(self, tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "handouts.yaml").write_text("content: [topics]\n")
+        (tmp_path / "topics").mkdir()
+        shutil.copy(FIXTURES / "spanish.yaml", tmp_path / "topics" / "agua.yaml")
+        assert run("build").code == 0
+        assert run("build", "--check").code == 0
+        copied = run("templates", "copy", "labels")
+        assert copied.code == 0, copied.err
+        catalogue = tmp_path / "templates" / "labels" / "es.yaml"
+        assert catalogue.is_file() and (tmp_path / "templates" / "labels" / "en.yaml").is_file()
+        catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("Puntos clave", "Lo más importante"),
+                             encoding="utf-8")
+        stale = run("build", "--check")
+        assert stale.code == 1 and "agua" in stale.out
+        assert run("build").code == 0
+        assert "Lo más importante" in pdf_text(tmp_path / "output" / "agua" / "handout.pdf")

@@ -28,6 +28,7 @@ NAMES = {
     "fonts.css": "the @font-face rules; the fonts sit in fonts/ beside it",
     "slides.yaml.j2": "the slide plan (YAML, Jinja2)",
     "theme.pptx": "the slide master and layouts",
+    "labels": "the fixed words of the handout and slides, one catalogue per language (labels/en.yaml, es.yaml)",
 }
 """Every file a project can override, with what it is."""
 
@@ -43,9 +44,12 @@ class Look:
     folders: tuple[Path, ...] = (BUNDLED,)
 
     def find(self, name: str) -> Path:
-        """Return the file `name` that is used: the first folder holding it wins."""
+        """Return the file (or folder, for `labels`) `name` that is used: the first folder holding it wins.
+
+        A project's `labels/` folder does not hide the package's: each catalogue is looked up on
+        its own (`language.py`)."""
         for folder in self.folders:
-            if (folder / name).is_file():
+            if (folder / name).is_file() or (folder / name).is_dir():
                 return folder / name
         raise TemplateNotFound(f"{name}: not found in {', '.join(map(str, self.folders))}")
 
@@ -58,6 +62,12 @@ class Look:
             except TemplateNotFound:
                 continue
             where = "bundled" if path.parent == BUNDLED else "project"
+            if path.is_dir():  # every catalogue of every folder counts: a project's extend the package's
+                digest = hashlib.sha256()
+                for file in sorted(f for folder in self.folders for f in (folder / name).glob("*.yaml")):
+                    digest.update(f"{file.parent.parent == BUNDLED}:{file.name}\0".encode() + file.read_bytes())
+                found[name] = f"{where}:{digest.hexdigest()}"
+                continue
             found[name] = f"{where}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
         return found
 
