@@ -353,3 +353,17 @@ class DescribeCataloguesInAProject:
         assert stale.code == 1 and "agua" in stale.out
         assert run("build").code == 0
         assert "Lo más importante" in pdf_text(tmp_path / "output" / "agua" / "handout.pdf")
+
+    def it_numbers_continuation_slides_in_the_language(self):
+        import datetime as dt
+
+        from handouts.slides import build_deck
+
+        bullets = [f"Punto número {i}: beba un vaso de agua con cada comida y antes de dormir." for i in range(14)]
+        plan = [{"layout": "content", "title": "Lo que usted puede hacer", "bullets": bullets}]
+        data = build_deck(plan, title="Agua", author="Clínica", language="es", date=dt.date(2026, 1, 1),
+                          part_label=labels("es")["slide_part"])
+        import io
+
+        titles = [s.shapes.title.text_frame.text for s in Presentation(io.BytesIO(data)).slides]
+        assert len(titles) > 1 and titles[0] == f"Lo que usted puede hacer (1 de {len(titles)})"

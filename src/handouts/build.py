@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import CheckConfig
 from .glyphs import uncovered
-from .language import direction
+from .language import direction, labels
 from .load import MAX_FILE_BYTES, ContentInvalid, Loaded
 from .output import output_path, write_atomic
 from .bundled import BUNDLED, DEFAULT, Look
@@ -91,6 +91,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
         colour=content.organisation.colour,
         logo_alt=content.organisation.logo_alt,
         warn=warn,
+        part_label=labels(content.language, options.look)["slide_part"],
     )
     return outputs
 

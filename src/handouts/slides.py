@@ -59,7 +59,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
                theme: Path | None = None, aspect: str | None = "16:9",
                logo: tuple[str, bytes] | None = None, logo_alt: str | None = None,
                colour: str | None = None, warn: Callable[[str], None] | None = None,
-               default_theme: Path = DEFAULT_THEME) -> bytes:
+               default_theme: Path = DEFAULT_THEME, part_label: str = "({number} of {total})") -> bytes:
     """Return a .pptx with the slides of `plan`, split where text does not fit.
 
     `theme` is an organisation's own .pptx whose master and layouts are used (default:
@@ -68,7 +68,9 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     bytes, read under the resource policy) goes on the title slide with `logo_alt` as
     its alt text; `colour` (#rrggbb, the brand colour)
     replaces the bundled theme's navy (an organisation's own master keeps its colours);
-    every warning is passed to `warn`.
+    every warning is passed to `warn`. `part_label` numbers the continuation slides of a
+    slide split in parts, in the deck's language ("(2 de 3)"); `language` marks every
+    text run and makes the paragraphs of a language written right to left RTL.
     """
     warnings: list[str] = []
     try:
@@ -82,7 +84,8 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
         set_aspect(prs, aspect)
     styles = _Styles(prs, warnings)
     titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
-    slides = [s for entry, name in zip(plan, titles) for s in _plan_slides(prs, entry, name, styles, warnings)]
+    slides = [s for entry, name in zip(plan, titles)
+              for s in _plan_slides(prs, entry, name, styles, warnings, part_label)]
     for planned, unique in zip(slides, unique_titles([s.title for s in slides])):
         planned.title_text = dataclasses.replace(planned.title_text, paragraphs=[unique])
         _add_slide(prs, planned, language)
@@ -225,7 +228,8 @@ class _Styles:
         return face, max(size, TITLE_FLOOR if title else BODY_FLOOR)
 
 
-def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[str]) -> list[_Slide]:
+def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[str],
+                 part_label: str = "({number} of {total})") -> list[_Slide]:
     """Return the slides for one entry of the plan: one, or several if its bullets need them."""
     layout = find_layout(prs, entry.get("layout", "content"))
     title_ph = next((p for p in layout.placeholders if p.placeholder_format.idx == 0), None)
@@ -249,13 +253,13 @@ def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[s
         if len(packing.groups) == parts:
             break
         parts = len(packing.groups)
-        suffix = f" ({parts} of {parts})" if parts > 1 else ""
+        suffix = " " + part_label.format(number=parts, total=parts) if parts > 1 else ""
     for index in packing.too_big:
         warnings.append(f"slides: {title!r}: a bullet does not fit on a slide even alone at "
                         f"{BODY_FLOOR}pt, and runs off the slide: {_clip(lines[index])!r}")
     slides = []
     for number, group in enumerate(packing.groups, 1):
-        name = f"{title} ({number} of {parts})" if parts > 1 else title
+        name = f"{title} {part_label.format(number=number, total=parts)}" if parts > 1 else title
         head = dataclasses.replace(title_text, paragraphs=[name])
         body = _Text([lines[i] for i in group], packing.size, body_box, not subtitle, indent)
         slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None))
