@@ -49,6 +49,13 @@ MEDIUM = ["Your doctor can explain the medicine.", "Take it every day."]
 EASY = ["Your body needs water.", "It keeps you well."]
 
 # rule id: (changes that trigger it, changes that come close but do not)
+HARD_ES = ["La hidratación adecuada contribuye al funcionamiento correcto de los riñones y favorece la eliminación "
+           "de sustancias.", "Beba agua con frecuencia durante el día, especialmente cuando hace calor o cuando hace "
+           "ejercicio."]
+NORMAL_ES = ["Las personas mayores necesitan beber agua frecuentemente durante el día, especialmente cuando hace "
+             "calor.", "Consulte con su médico si tiene dolor abdominal o de cabeza después de tomar la medicina."]
+EASY_ES = ["Beba agua con frecuencia durante el día, sobre todo cuando hace calor o cuando hace ejercicio.",
+           "Tome la medicina con agua. Hable con su médico si tiene dolor de estómago o de cabeza."]
 CASES = {
     "smog-error": ({"sections__0__points": HARD}, {"sections__0__points": EASY}),
     "smog-warning": ({"sections__0__points": MEDIUM}, {"sections__0__points": EASY}),
@@ -82,13 +89,21 @@ CASES = {
     "feedback-missing": ({"feedback": "Tell us what you think."}, {"feedback": "Tell us at example.org/feedback."}),
     "disclaimer-wording": ({"disclaimer": "Ask us anything."},
                            {"disclaimer": "This is not a substitute for advice from your care team."}),
+    "inflesz-error": ({"language": "es", "sections__0__points": HARD_ES},
+                      {"language": "es", "sections__0__points": EASY_ES}),
+    "inflesz-warning": ({"language": "es", "sections__0__points": NORMAL_ES},
+                        {"language": "es", "sections__0__points": EASY_ES}),
+    "glyph-missing": ({"summary": ["Water helps 💧."]}, {"summary": ["Water helps: café, naïve, “quotes” – ¿sí?"]}),
+    "labels-missing": ({"language": "fr"}, {"language": "es-MX"}),
 }
+"""Every rule but `content-invalid` (test_check.py) and the translation rules, which need a second file
+(test_languages.py)."""
 
 
 class DescribeEveryRule:
     def it_has_a_trigger_and_a_near_miss_for_every_rule(self):
         # content-invalid is raised for files that do not load; test_check.py covers it.
-        assert set(CASES) == set(RULES) - {"content-invalid"}
+        assert set(CASES) == set(RULES) - {"content-invalid", "translation-drift", "translation-contact"}
 
     def it_documents_every_rule(self):
         docs = (ROOT / "docs" / "rules.md").read_text()
