@@ -1,9 +1,9 @@
 """Build a topic: a validated `Loaded` content in, its output files written out.
 
 `build_topic` first makes sure every character of the topic is in one of the handout's
-fonts (`glyphs.py`; else `ContentInvalid` naming each one), then renders every output in memory first (handout, large-print handout,
-slide deck) and only then writes them, each atomically, so a failure in any stage
-leaves the previous outputs untouched. It imports the PDF and slide stages lazily:
+fonts (`glyphs.py`; else `ContentInvalid` naming each one), then renders every output
+in memory (handout, large-print handout, slide deck) and only then writes them, each
+atomically, so a failure in any stage leaves the previous outputs untouched. It imports the PDF and slide stages lazily:
 callers that only validate never pay for WeasyPrint.
 """
 

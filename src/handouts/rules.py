@@ -198,9 +198,8 @@ ENGLISH_ONLY = frozenset({"smog-error", "smog-warning", "generic-heading", "term
                           "action-not-addressed", "absolute-claim", "number-unexplained", "passive-voice",
                           "disclaimer-wording"})
 """Rules whose word lists, patterns or formulas are English: they run on English text only."""
-TRANSLATED = {"es": frozenset({"smog-error", "smog-warning", "generic-heading", "action-missing", "action-not-addressed", "absolute-claim",
-                               "number-unexplained", "passive-voice", "disclaimer-wording",
-                               "inflesz-error", "inflesz-warning"})}
+TRANSLATED = {"es": frozenset({"smog-error", "smog-warning", "generic-heading", "action-missing", "action-not-addressed",
+                               "absolute-claim", "number-unexplained", "passive-voice", "disclaimer-wording"})}
 """Languages with their own versions of rules, and which (SMOG's is INFLESZ)."""
 _SKIP_REASONS = {"term-undefined": "its list of medical terms is English",
                  "smog-error": "SMOG counts English syllables", "smog-warning": "SMOG counts English syllables"}
