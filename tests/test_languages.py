@@ -221,12 +221,12 @@ class DescribeMissingGlyphs:
         topic = write(text)
         check = run("check", str(topic))
         assert check.code == 1
-        line = f"{topic}:6:14: error [glyph-missing] sections[0].points[0]: '💧' (U+1F4A7 DROPLET) at character 23"
+        line = f"{topic}:6:36: error [glyph-missing] sections[0].points[0]: '💧' (U+1F4A7 DROPLET) at character 23"
         assert line in check.out
         out = tmp_path / "out"
         build = run("build", str(topic), "--out", str(out))
         assert build.code == 1
-        assert f"{topic}:6:14: sections[0].points[0]: '💧' (U+1F4A7 DROPLET)" in build.err
+        assert f"{topic}:6:36: sections[0].points[0]: '💧' (U+1F4A7 DROPLET)" in build.err
         assert not any(out.glob("**/*.pdf")) and not any(out.glob("**/*.pptx"))
 
     def it_cannot_be_turned_off(self, write, tmp_path):

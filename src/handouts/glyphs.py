@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -100,25 +100,42 @@ def uncovered(loaded: Loaded, look: Look = DEFAULT) -> list[Problem]:
     fonts = ", ".join(families) or "none: fonts.css declares no font file"
     problems = []
 
-    def scan(text: str, file: str, line: int, col: int, key: str) -> None:
+    def scan(text: str, file: str, line: int, col: int, key: str, source: Sequence[str] = ()) -> None:
         seen = set()
         for index, char in enumerate(text):
             if char in seen or not drawn(char) or ord(char) in points:
                 continue
             seen.add(char)
-            problems.append(Problem(file, line, col, key, f"{describe(char)} at character {index + 1} is in "
+            at = _column(source, line, col, text, index)
+            problems.append(Problem(file, line, at, key, f"{describe(char)} at character {index + 1} is in "
                                     f"none of the handout's fonts ({fonts}); it would print as an empty box. "
                                     "Remove it, or add a font that has it (docs/languages.md)"))
 
+    try:
+        source = loaded.path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        source = []
     for key, text in texts(loaded.content):
         line, col = _where(loaded, key)
-        scan(text, str(loaded.path), line, col, key)
+        scan(text, str(loaded.path), line, col, key, source if key in loaded.locations else [])
     catalogue = labels(loaded.content.language, look)
     for file in catalogue.files:
         lines = locations(file)
         for key, text in read_catalogue(file).items():
             scan(text, str(file), lines.get(key, 1), 1, key)
     return problems
+
+
+def _column(source: Sequence[str], line: int, col: int, text: str, index: int) -> int:
+    """Return the column of character `index` of `text`, whose value starts at `line`:`col` of `source`.
+
+    Exact when the text up to that character stands on that line as written (plain or quoted, no
+    escapes); otherwise the value's own column.
+    """
+    if not 0 < line <= len(source):
+        return col
+    start = col - 1 + (source[line - 1][col - 1:col] in ("'", '"'))
+    return start + index + 1 if source[line - 1][start:].startswith(text[:index + 1]) else col
 
 
 def _where(loaded: Loaded, key: str) -> tuple[int, int]:
