@@ -244,20 +244,24 @@ class DescribeMissingGlyphs:
         assert {"Atkinson Hyperlegible", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans"} <= set(families)
         assert ord("中") not in points
 
-    def it_counts_a_font_a_project_adds_in_its_fonts_css(self, tmp_path, write):
-        from handouts.glyphs import coverage
-
-        templates = tmp_path / "templates"
-        (templates / "fonts").mkdir(parents=True)
-        shutil.copy(BUNDLED / "fonts" / "LiberationSans-Regular.ttf", templates / "fonts" / "Extra.ttf")
-        css = (BUNDLED / "fonts.css").read_text()
-        css += '@font-face { font-family: "Handouts Extra"; src: url("fonts/Extra.ttf"); }\n'
-        for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansArabic-Regular.ttf",
-                     "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf",
-                     "AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf"):
-            shutil.copy(BUNDLED / "fonts" / name, templates / "fonts" / name)
-        (templates / "fonts.css").write_text(css)
-        assert "Liberation Sans" in coverage(look_for(templates))[1]
+    def it_draws_with_a_font_a_project_adds_in_its_fonts_css(self, tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "handouts.yaml").write_text("content: [topic.yaml]\n")
+        text = (FIXTURES / "minimal.yaml").read_text().replace("[Water helps., Drink often.]",
+                                                               "[Water helps → you feel well., Drink often.]")
+        (tmp_path / "topic.yaml").write_text(text, encoding="utf-8")
+        check = run("check")
+        assert check.code == 1 and "'→' (U+2192 RIGHTWARDS ARROW)" in check.out  # no bundled font has it
+        assert run("templates", "copy", "fonts.css").code == 0
+        shutil.copy(BUNDLED / "fonts" / "LiberationSans-Regular.ttf", tmp_path / "templates" / "fonts" / "Extra.ttf")
+        with (tmp_path / "templates" / "fonts.css").open("a") as css:
+            css.write('@font-face { font-family: "Handouts Extra"; src: url("fonts/Extra.ttf"); }\n')
+        check = run("check")
+        assert "glyph-missing" not in check.out, check.out
+        assert run("build").code == 0
+        with pikepdf.open(tmp_path / "output" / "handout.pdf") as pdf:
+            fonts = {str(f.BaseFont) for page in pdf.pages for f in page.Resources.Font.values()}
+        assert any(name.endswith("+Handouts-Extra") for name in fonts), fonts  # the arrow drawn with it
 
 
 @needs_poppler
