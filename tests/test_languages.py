@@ -97,6 +97,17 @@ class DescribeTheLabelCatalogues:
         result = run("check", str(topic), "--config", str(tmp_path / "handouts.yaml"))
         assert "[labels-missing] language:" in result.out and "words_to_know" in result.out
 
+    def it_refuses_a_catalogue_that_is_not_labels_naming_its_line(self, tmp_path):
+        folder = tmp_path / "templates" / "labels"
+        folder.mkdir(parents=True)
+        (folder / "es.yaml").write_text("key_points: Puntos\nwords_to_know: [a, list]\n", encoding="utf-8")
+        (tmp_path / "handouts.yaml").write_text("content: [topic.yaml]\n")
+        shutil.copy(FIXTURES / "spanish.yaml", tmp_path / "topic.yaml")
+        result = run("check", "--config", str(tmp_path / "handouts.yaml"))
+        assert result.code == 1
+        assert f"{folder / 'es.yaml'}:2:1: words_to_know: expected a label name and its text" in result.err
+        assert "Traceback" not in result.err
+
     def it_writes_dates_for_the_language(self):
         import datetime as dt
 
