@@ -1,5 +1,6 @@
 # The two quickstart commands: `make demo` sets everything up and builds output/ from
-# content.yaml (and output/examples/ from examples/); `make test` runs the whole test suite.
+# content.yaml (and output/examples/ from the example topics in examples/); `make test`
+# runs the whole test suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
