@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +24,7 @@ import yaml
 
 from .colour import tint
 from .images import logo_uri, qr_uri
-from .model import Content
+from .model import Content, Term
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 _PLAN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -53,11 +55,25 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
+    env.filters["halves"] = halves
     return env
 
 
 def _long_date(value: dt.date) -> str:
     return f"{value.strftime('%B')} {value.day}, {value.year}"
+
+
+def halves(terms: Sequence[Term]) -> list[list[Term]]:
+    """Return `terms` cut in two, in order, where the two parts come closest to the same height.
+
+    A term's height is guessed from its length: a line for the term and its definition's
+    characters at about 36 a line (half the text width at the body size), plus a third of a
+    line of margin. On a tie the first part is the taller, as in balanced columns.
+    """
+    heights = [1.33 + math.ceil(len(t.definition) / 36) for t in terms]
+    total = sum(heights)
+    cut = min(range(len(terms) + 1), key=lambda i: (abs(total - 2 * sum(heights[:i])), -i))
+    return [list(terms[:cut]), list(terms[cut:])]
 
 
 def render_html(content: Content, options: HandoutOptions = HandoutOptions(), folder: Path = TEMPLATES,
