@@ -1,4 +1,5 @@
-"""One topic's outputs made side by side in forked processes: the same bytes, warnings and errors."""
+"""Work saved: one topic's outputs made side by side in forked processes (the same bytes,
+warnings and errors), and the SVG logo drawn once per process."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import pytest
 
 from handouts.build import BuildOptions, render_topic
 from handouts.load import load
-from handouts.slides import ThemeError
+from handouts.slides import ThemeError, svg_to_png
 
 from .conftest import FIXTURES, ROOT
 from .test_slides import renamed_master
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="outputs are made side by side on Linux only")
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="outputs are made side by side on Linux only")
 
 
 def render(path, parallel: bool, **options):
@@ -31,6 +32,7 @@ def children() -> set[str]:
     return {pid for task in tasks for pid in (task / "children").read_text().split()}
 
 
+@linux_only
 @pytest.mark.parametrize("path", [ROOT / "content.yaml", FIXTURES / "stress.yaml"], ids=["demo", "stress"])
 def it_makes_the_same_bytes_and_warnings_as_one_after_the_other(path):
     before = children()
@@ -38,6 +40,7 @@ def it_makes_the_same_bytes_and_warnings_as_one_after_the_other(path):
     assert children() == before  # every forked process was waited for
 
 
+@linux_only
 def it_passes_on_the_decks_warnings(tmp_path):
     theme = renamed_master(tmp_path, "Segoe UI")  # a font with no metrics here: the deck warns
     _, warnings = render(FIXTURES / "stress.yaml", parallel=True, theme=theme)
@@ -45,6 +48,7 @@ def it_passes_on_the_decks_warnings(tmp_path):
     assert warnings == render(FIXTURES / "stress.yaml", parallel=False, theme=theme)[1]
 
 
+@linux_only
 def it_raises_what_making_the_outputs_one_after_the_other_raises(tmp_path):
     theme = tmp_path / "clinic.pptx"
     theme.write_text("not a deck")
@@ -54,3 +58,11 @@ def it_raises_what_making_the_outputs_one_after_the_other_raises(tmp_path):
             render(ROOT / "content.yaml", parallel, theme=theme)
         errors.append(str(raised.value))
     assert errors[0] == errors[1] and "cannot open the theme" in errors[0]
+
+
+def it_draws_the_same_svg_logo_once_per_process():
+    svg_to_png.cache_clear()
+    first, _ = render(ROOT / "content.yaml", parallel=False)
+    second, _ = render(ROOT / "content.yaml", parallel=False)
+    assert svg_to_png.cache_info().misses == 1 and svg_to_png.cache_info().hits == 1
+    assert first == second
