@@ -24,6 +24,7 @@ import argparse
 import copy
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -85,8 +86,16 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+CPU = [0.0]
+"""CPU seconds (user and system) of the last command `timed` ran, with every process it waited for."""
+
+
 def timed(argv: list[str], *, cwd: Path, sample: bool = False) -> tuple[float, int]:
-    """Run `argv`; return (seconds, peak resident bytes of its process tree, 0 unless `sample`)."""
+    """Run `argv`; return (seconds, peak resident bytes of its process tree, 0 unless `sample`).
+
+    Its CPU seconds are left in CPU[0].
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     peak = 0
@@ -100,6 +109,8 @@ def timed(argv: list[str], *, cwd: Path, sample: bool = False) -> tuple[float, i
         watcher.start()
     _, err = process.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[0] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if sample:
         watcher.join()
     if process.returncode != 0:
@@ -107,10 +118,13 @@ def timed(argv: list[str], *, cwd: Path, sample: bool = False) -> tuple[float, i
     return seconds, peak
 
 
-def median_of(runs: int, argv: list[str], *, cwd: Path) -> tuple[float, float]:
-    """Run `argv` `runs` times; return the median seconds and the load average meanwhile."""
-    seconds = [timed(argv, cwd=cwd)[0] for _ in range(runs)]
-    return statistics.median(seconds), os.getloadavg()[0]
+def median_of(runs: int, argv: list[str], *, cwd: Path) -> tuple[float, float, float]:
+    """Run `argv` `runs` times; return the median seconds, median CPU seconds and the load average."""
+    seconds, cpu = [], []
+    for _ in range(runs):
+        seconds.append(timed(argv, cwd=cwd)[0])
+        cpu.append(CPU[0])
+    return statistics.median(seconds), statistics.median(cpu), os.getloadavg()[0]
 
 
 def warm_per_topic(folder: Path, count: int) -> tuple[float, float]:
@@ -154,17 +168,20 @@ def small(args, base: dict, work: Path, row, ratio) -> None:
         brand = Path(base["brand"]).parent
         shutil.copytree(ROOT / brand, demo.parent / brand)
     runs = args.runs
-    yardstick, load = median_of(runs, [sys.executable, "-c", "import weasyprint"], cwd=work)
-    row(f"python -c 'import weasyprint' (median of {runs})", f"{yardstick:.2f} s", f"load {load:.1f}")
-    cold, load = median_of(runs, [*HANDOUTS, "build", str(demo), "--out", "single", "--force"], cwd=work)
-    row(f"cold build of the demo topic (median of {runs})", f"{cold:.2f} s", f"load {load:.1f}")
+    yardstick, yardstick_cpu, load = median_of(runs, [sys.executable, "-c", "import weasyprint"], cwd=work)
+    row(f"python -c 'import weasyprint' (median of {runs})", f"{yardstick:.2f} s, {yardstick_cpu:.2f} s CPU",
+        f"load {load:.1f}")
+    cold, cpu, load = median_of(runs, [*HANDOUTS, "build", str(demo), "--out", "single", "--force"], cwd=work)
+    row(f"cold build of the demo topic (median of {runs})", f"{cold:.2f} s, {cpu:.2f} s CPU",
+        f"load {load:.1f}; CPU {cpu / yardstick_cpu:.2f}x the import's")
     ratio("cold one-topic build / import weasyprint", cold / yardstick, "<= 2.5", cold / yardstick <= 2.5, load)
-    serial, load = median_of(runs, [*HANDOUTS, "build", str(demo), "--out", "single", "--force", "--jobs", "1"],
-                             cwd=work)
-    row(f"cold build of the demo topic, --jobs 1 (median of {runs})", f"{serial:.2f} s",
-        f"load {load:.1f}; {serial / cold:.2f}x the default")
-    check, load = median_of(runs, [*HANDOUTS, "check", str(demo)], cwd=work)
-    row(f"check of the demo topic (median of {runs})", f"{check:.2f} s", f"load {load:.1f}")
+    serial, cpu, load = median_of(runs, [*HANDOUTS, "build", str(demo), "--out", "single", "--force",
+                                         "--jobs", "1"], cwd=work)
+    row(f"cold build of the demo topic, --jobs 1 (median of {runs})", f"{serial:.2f} s, {cpu:.2f} s CPU",
+        f"load {load:.1f}; {serial / cold:.2f}x the default's time")
+    check, cpu, load = median_of(runs, [*HANDOUTS, "check", str(demo)], cwd=work)
+    row(f"check of the demo topic (median of {runs})", f"{check:.2f} s, {cpu:.2f} s CPU",
+        f"load {load:.1f}; CPU {cpu / yardstick_cpu:.2f}x the import's")
     ratio("check one topic / import weasyprint", check / yardstick, "<= 0.5", check / yardstick <= 0.5, load)
     wall, cpu = warm_per_topic(topics, args.warm)
     load = os.getloadavg()[0]
@@ -175,7 +192,8 @@ def small(args, base: dict, work: Path, row, ratio) -> None:
         seconds, peak = timed([*HANDOUTS, "build", "topics", "--out", f"out-j{jobs}", "--jobs", str(jobs),
                                "--quiet"], cwd=work, sample=True)
         batch[jobs] = seconds
-        row(f"N={args.n} batch, --jobs {jobs}", f"{seconds:.1f} s ({seconds / args.n:.3f} s/topic)",
+        row(f"N={args.n} batch, --jobs {jobs}", f"{seconds:.1f} s ({seconds / args.n:.3f} s/topic), "
+            f"{CPU[0] / args.n:.3f} s CPU/topic",
             f"peak RSS {peak / 2**20:.0f} MB; load {os.getloadavg()[0]:.1f}")
     speedup = batch[1] / batch[2]
     ratio(f"N={args.n}: --jobs 1 time / --jobs 2 time", speedup, ">= 1.8", speedup >= 1.8, os.getloadavg()[0])
