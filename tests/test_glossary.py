@@ -7,7 +7,8 @@ from pypdf import PdfReader
 
 from handouts.load import load
 from handouts.model import Term
-from handouts.render import TEMPLATES, halves
+from handouts.bundled import BUNDLED as TEMPLATES
+from handouts.render import halves
 
 from .conftest import ROOT, run
 
