@@ -5,8 +5,9 @@
 writes straight into `out`; otherwise each topic gets `out/<slug>/`, the slug being its
 file name). `run_batch(...)` compares each topic with the manifest, removes the outputs
 of topics whose content file is gone, builds the stale ones (in parallel worker
-processes when there are several; a single one makes its outputs side by side) and saves the manifest; it returns 1 when any topic
-failed. With `check=True` it only lists what is stale and writes nothing.
+processes when there are several; a single one makes its outputs side by side) and
+saves the manifest; it returns 1 when any topic failed. With `check=True` it only lists
+what is stale and writes nothing.
 
 A topic is built by `build_one` with the one-topic stage in `build.py`. It imports
 nothing heavy until a topic needs building, so an up-to-date build stays fast.

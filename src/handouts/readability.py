@@ -8,7 +8,8 @@ most worth rewriting. Formulas as in the standards' "Readability" section.
   `e.g.`, `i.e.` or, unless a capital follows, `etc.`). A text without a full stop,
   like most bullets, is one sentence of its own.
 - Syllables come from the CMU Pronouncing Dictionary (first pronunciation), read from
-  `data/syllables.txt` on first use (a table made by `scripts/make-syllables.py`). Words it lacks get a rough spelling heuristic. Hyphenated words add up
+  `data/syllables.txt` on first use (a table made by `scripts/make-syllables.py`).
+  Words it lacks get a rough spelling heuristic. Hyphenated words add up
   their parts; numbers are read as cardinals ("12" twelve, "2.5" two point five, an
   ordinal suffix adds nothing); 2-3 capital letters not in the dictionary (GP, IBS)
   are read letter by letter.
