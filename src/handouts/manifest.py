@@ -27,8 +27,8 @@ from .output import write_atomic
 
 MANIFEST_NAME = ".handouts-manifest.json"
 FORMAT = 1
-PACKAGES = ("weasyprint", "pydyf", "fonttools", "python-pptx", "jinja2", "pyyaml")
-"""Libraries whose version changes the bytes of an output."""
+PACKAGES = ("weasyprint", "pydyf", "fonttools", "python-pptx", "jinja2", "pyyaml", "babel")
+"""Libraries whose version changes the bytes of an output (Babel: how dates are written)."""
 
 
 def file_hash(path: Path) -> str | None:
