@@ -67,10 +67,12 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
                         max_bytes=options.max_resource_bytes)
     logo = content.organisation.logo
     logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
+    figures = {s.figure.src: read_picture(s.figure.src, policy, loaded.path.parent)
+               for s in content.sections if s.figure}
     outputs = {}
     for name, large in ((HANDOUT, False), (LARGE_PRINT, True)):
         handout = HandoutOptions(paper=options.paper, large_print=large)
-        html = render_html(content, handout, options.look, logo=logo_data)
+        html = render_html(content, handout, options.look, logo=logo_data, figures=figures)
         outputs[name] = write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
     outputs[SLIDES] = build_deck(
         render_slide_plan(content, options.look),
@@ -84,6 +86,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
         logo=(logo, logo_data) if logo and logo_data else None,
         colour=content.organisation.colour,
         logo_alt=content.organisation.logo_alt,
+        pictures=figures,
         warn=warn,
     )
     return outputs

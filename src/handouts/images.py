@@ -1,6 +1,7 @@
 """Images for the handout: a logo file or a web address in, a `data:` URI out.
 
-`logo_uri(data, name)` returns an SVG or PNG logo (read by `fetch.py`) as a data URI, and `qr_uri(url)` a QR
+`logo_uri(data, name)` returns an SVG or PNG logo (read by `fetch.py`) as a data URI,
+`figure_uri(data, name)` a section's PNG, JPEG or SVG figure, and `qr_uri(url)` a QR
 code for `url` drawn by segno as SVG, so it prints as sharp vector paths. Both are
 embedded in the HTML itself: the PDF stage fetches nothing outside `templates/`, and
 the bytes (so the PDF) depend only on the files' contents.
@@ -14,11 +15,19 @@ from pathlib import Path
 import segno
 
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+_FIGURE_TYPES = {**_TYPES, ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
 def logo_uri(data: bytes, name: str) -> str:
     """Return the SVG or PNG logo `data` (read from the file `name`) as a base64 `data:` URI."""
     return f"data:{_TYPES[Path(name).suffix.lower()]};base64,{base64.b64encode(data).decode()}"
+
+
+def figure_uri(data: bytes, name: str) -> str:
+    """Return a section's PNG, JPEG or SVG figure `data` (read from `name`) as a base64 `data:` URI.
+
+    An SVG stays an SVG, so the PDF draws it as vectors."""
+    return f"data:{_FIGURE_TYPES[Path(name).suffix.lower()]};base64,{base64.b64encode(data).decode()}"
 
 
 def qr_uri(url: str) -> str:
