@@ -276,7 +276,7 @@ class DescribeBadInput:
 
     def it_refuses_a_phone_without_when(self, tmp_path):
         path = copy_example(tmp_path, get_help={"phone": "555-0100"})
-        self.refused(path, tmp_path, "get_help.when", "go together")
+        self.refused(path, tmp_path, "get_help.when", "missing required key: `phone` and `when` go together")
 
     def sections_with(self, **figure_or_table) -> list:
         sections = yaml.safe_load(EXAMPLE.read_text())["sections"]

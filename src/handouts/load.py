@@ -315,11 +315,12 @@ class _Walker:
         if isinstance(obj, GetHelp):
             if (obj.phone is None) != (not obj.when):
                 missing = "phone" if obj.phone is None else "when"
-                self.problem(node, prefix + missing, f"`phone` and `when` go together (the routine tier); add {missing}")
-            if obj.phone is not None and obj.routine is not None:
+                self.problem(node, prefix + missing, "missing required key: `phone` and `when` go together "
+                             "(the routine tier)")
+            elif obj.phone is not None and obj.routine is not None:
                 self.problem(_child(node, "routine"), prefix + "routine",
                              "give the routine tier once: either `routine` or `phone` with `when`")
-            if not obj.tiers():
+            elif not obj.tiers():
                 self.problem(node, prefix.rstrip("."), "expected at least one tier (emergency, urgent, routine) "
                              "or a `phone` with `when`")
         if isinstance(obj, Section) and not (obj.points or obj.steps or obj.figure or obj.table):
