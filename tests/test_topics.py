@@ -247,6 +247,50 @@ class DescribeTheDeck:
         assert "911" in rendered and "Bottom" in rendered
 
 
+class DescribeStepsOnThePage:
+    @pytest.mark.parametrize("filler", [1, 3, 5, 12, 28])  # without the rule, 1-5 and 28 split the steps
+    def it_keeps_the_steps_whole_and_with_their_heading(self, filler, tmp_path):
+        from handouts.bundled import BUNDLED
+        from handouts.load import load
+        from handouts.pdf import write_pdf
+        from handouts.render import render_html, stylesheets
+
+        steps = [f"Step {n}: do this part of the task, then go on to the next one." for n in range(1, 8)]
+        sections = [{"heading": "Before you start", "points": ["Read each step before you begin."] * filler},
+                    {"heading": "How to do it", "steps": steps}]
+        loaded = load(copy_example(tmp_path, sections=sections))
+        (tmp_path / "h.pdf").write_bytes(write_pdf(render_html(loaded.content), BUNDLED, stylesheets=stylesheets()))
+        count = len(pikepdf.open(tmp_path / "h.pdf").pages)
+        pages = [pdf_text(tmp_path / "h.pdf", n) for n in range(1, count + 1)]
+        [page] = [p for p in pages if "How to do it" in p]
+        assert all(step in page for step in steps), f"with {filler} points the steps were split"
+        assert page.index("How to do it") < page.index(steps[0])
+
+
+class DescribeSectionsOfOnePart:
+    def it_fills_the_slide_with_a_png_figure_and_embeds_it_in_the_pdf(self, tmp_path):
+        from PIL import Image
+
+        (tmp_path / "in").mkdir()
+        Image.new("RGB", (600, 400), "#1f4e79").save(tmp_path / "in" / "photo.png")
+        sections = yaml.safe_load(EXAMPLE.read_text())["sections"]
+        sections[1] = {"heading": "Where the cuff goes", "figure": {"src": "photo.png", "alt": "The cuff on an arm."}}
+        sections[2] = {"heading": "Your log", "table": {"header": ["Date", "Top"], "rows": [["May 3", ""]]}}
+        result = run("build", str(copy_example(tmp_path / "in", sections=sections)), "--out", str(tmp_path / "out"))
+        assert result.code == 0, result.err
+        deck = Presentation(tmp_path / "out" / "slides.pptx")
+        slide = slide_titled(deck, "Where the cuff goes")
+        [picture] = [s for s in slide.shapes if s.shape_type == 13]
+        assert picture.width > deck.slide_width / 2 and picture.top + picture.height <= deck.slide_height
+        assert picture.width / picture.height == pytest.approx(1.5, rel=0.01)
+        [frame] = [s for s in slide_titled(deck, "Your log").shapes if s.has_table]
+        assert [[c.text for c in row.cells] for row in frame.table.rows] == [["Date", "Top"], ["May 3", ""]]
+        with pikepdf.open(tmp_path / "out" / "handout.pdf") as pdf:
+            images = {x.objgen: x for page in pdf.pages for x in page.Resources.get("/XObject", {}).values()
+                      if x.get("/Subtype") == "/Image"}
+            assert [(int(x.Width), int(x.Height)) for x in images.values()] == [(600, 400)]
+
+
 class DescribeTheExample:
     def it_passes_check_strictly(self):
         result = run("check", str(EXAMPLE), "--strict")
