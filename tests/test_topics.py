@@ -291,6 +291,18 @@ class DescribeSectionsOfOnePart:
             assert [(int(x.Width), int(x.Height)) for x in images.values()] == [(600, 400)]
 
 
+class DescribeRebuilding:
+    def it_rebuilds_when_the_figure_changes(self, tmp_path):
+        topic = copy_example(tmp_path / "in")
+        assert run("build", str(topic), "--out", str(tmp_path / "out")).code == 0
+        again = run("build", str(topic), "--out", str(tmp_path / "out"))
+        assert "up to date" in again.out + again.err
+        figure = tmp_path / "in" / FIGURE.name
+        figure.write_text(figure.read_text().replace(">120<", ">135<"))
+        changed = run("build", str(topic), "--out", str(tmp_path / "out"))
+        assert changed.code == 0 and "up to date" not in changed.out + changed.err
+
+
 class DescribeTheExample:
     def it_passes_check_strictly(self):
         result = run("check", str(EXAMPLE), "--strict")

@@ -286,9 +286,11 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
             data = path.read_bytes()
             outcome.outputs[path.name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         logo = loaded.content.organisation.logo
-        if logo and (topic.path.parent / logo).is_file():
-            dep = topic.path.parent / logo
-            outcome.deps[relative(dep, out)] = file_hash(dep)
+        figures = [s.figure.src for s in loaded.content.sections if s.figure]
+        for used in filter(None, [logo, *figures]):  # the pictures the outputs show: a change rebuilds them
+            if (topic.path.parent / used).is_file():
+                dep = topic.path.parent / used
+                outcome.deps[relative(dep, out)] = file_hash(dep)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
