@@ -222,6 +222,22 @@ class DescribeTheDeck:
             assert frame.top + frame.height <= deck.slide_height
         assert seen == rows
 
+    def it_carries_the_step_numbers_across_continuation_slides(self, tmp_path):
+        steps = [f"Step {n}: " + "do this part of the task slowly and carefully, " * 4 + "then go on." for n in range(1, 8)]
+        sections = [{"heading": "A long task", "points": ["Take your time."], "steps": steps}]
+        result = run("build", str(copy_example(tmp_path / "in", sections=sections)), "--out", str(tmp_path / "out"))
+        assert result.code == 0, result.err
+        slides = [s for s in Presentation(tmp_path / "out" / "slides.pptx").slides
+                  if s.shapes.title.text.startswith("A long task (")]
+        assert len(slides) > 1
+        seen = []
+        for slide in slides:
+            body = next(s for s in slide.shapes if s.has_text_frame and s != slide.shapes.title)
+            for p in body.text_frame.paragraphs:
+                number = p._p.pPr.find("a:buAutoNum", NS)
+                seen.append((p.text, number.get("startAt") if number is not None else None))
+        assert seen == [("Take your time.", None)] + [(step, str(n)) for n, step in enumerate(steps, 1)]
+
     def it_shows_each_sources_publisher_and_year(self, built):
         data, out = built
         slide = slide_titled(Presentation(out / "slides.pptx"), "Where this information comes from")
