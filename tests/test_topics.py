@@ -151,7 +151,8 @@ class DescribeTheHandout:
         assert "emergency" not in text.lower()
         deck = Presentation(tmp_path / "slides.pptx")
         help_slide = next(s for s in deck.slides if s.shapes.title.text == "When to get help")
-        assert [p.text for p in help_slide.placeholders[1].text_frame.paragraphs] == ["You feel dizzy.", "Call 555-0100."]
+        paragraphs = help_slide.placeholders[1].text_frame.paragraphs
+        assert [p.text for p in paragraphs] == ["You feel dizzy.", "Call 555-0100."]
 
 
 def slide_titled(deck, title: str):
@@ -223,7 +224,8 @@ class DescribeTheDeck:
         assert seen == rows
 
     def it_carries_the_step_numbers_across_continuation_slides(self, tmp_path):
-        steps = [f"Step {n}: " + "do this part of the task slowly and carefully, " * 4 + "then go on." for n in range(1, 8)]
+        steps = [f"Step {n}: " + "do this part of the task slowly and carefully, " * 4 + "then go on."
+                 for n in range(1, 8)]
         sections = [{"heading": "A long task", "points": ["Take your time."], "steps": steps}]
         result = run("build", str(copy_example(tmp_path / "in", sections=sections)), "--out", str(tmp_path / "out"))
         assert result.code == 0, result.err

@@ -353,7 +353,8 @@ class _Walker:
             self.problem(where, prefix + "src", f"figure file not found: {picture}")
         elif self.folders and not any(picture.is_relative_to(folder) for folder in self.folders):
             self.problem(where, prefix + "src", "the figure file is outside the allowed folders ("
-                         + ", ".join(map(str, self.folders)) + "); put it next to the content file or in the assets folder")
+                         + ", ".join(map(str, self.folders))
+                         + "); put it next to the content file or in the assets folder")
         elif (size := picture.stat().st_size) > MAX_FIGURE_BYTES:
             self.problem(where, prefix + "src", f"the figure file is {size:,} bytes, more than the limit of "
                          f"{MAX_FIGURE_BYTES:,}; make it smaller")

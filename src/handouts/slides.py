@@ -12,7 +12,8 @@ is split into continuation slides "Title (2 of 3)", never cutting a bullet. A pl
 continuation slides); its `picture` ({src, alt}, bytes given in `pictures`) goes beside
 the text with the alt text as its description; its `table` ({caption, header, rows}) is
 a real PowerPoint table, split by rows across continuation slides with the header
-repeated on each. What cannot be made to fit is reported in the warnings passed to `warn`. Titles are in the title
+repeated on each. What cannot be made to fit is reported in the warnings passed to
+`warn`. Titles are in the title
 placeholder, first in reading order and unique; pictures carry alt text. Speaker notes
 go on the notes page only when the plan has notes. The bytes are reproducible: zip entry
 times and document dates come from the content, never from the clock.
@@ -84,8 +85,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
         brand_theme(prs, colour)
     if aspect:
         set_aspect(prs, aspect)
-    styles = _Styles(prs, warnings)
-    styles.pictures = pictures or {}
+    styles = _Styles(prs, warnings, pictures or {})
     titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
     slides = [s for entry, name in zip(plan, titles) for s in _plan_slides(prs, entry, name, styles, warnings)]
     for planned, unique in zip(slides, unique_titles([s.title for s in slides])):
@@ -218,7 +218,7 @@ class _PlacedTable:
 class _Styles:
     """The faces and starting sizes of the master's title and body text."""
 
-    def __init__(self, prs, warnings: list[str]):
+    def __init__(self, prs, warnings: list[str], pictures: dict[str, bytes] | None = None):
         master = prs.slide_master._element
         theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
         self.theme_fonts = {
@@ -230,7 +230,8 @@ class _Styles:
         marl = self.body_style.get("marL") if self.body_style is not None else None
         self.indent = int(marl) if marl else int(Inches(0.375))
         self.warnings = warnings
-        self.pictures: dict[str, bytes] = {}
+        self.pictures = pictures or {}
+        """The bytes of every planned picture, by its `src`."""
 
     def of(self, placeholder, title: bool) -> tuple[fit.Face, int]:
         """Return the face and starting size of text in `placeholder` of a layout."""
@@ -345,7 +346,7 @@ def _table_slides(layout, title: str, table: dict, title_ph, body_ph, styles: _S
     rows = [row + [""] * (columns - len(row)) for row in rows]
     face, _ = styles.of(body_ph, title=False)
     bold, _ = fit.face_for(face.typeface, True)
-    probe_title, body_box = _fit_title(title + " (9 of 9)", title_ph, _box(body_ph), styles, warnings)
+    _, body_box = _fit_title(title + " (9 of 9)", title_ph, _box(body_ph), styles, warnings)  # the longest title
     left, top, width, height = body_box
     cell_width = _pt(width // columns - 2 * CELL_X)
 
@@ -475,7 +476,10 @@ def _add_picture(slide, data: bytes, alt: str | None, box: tuple[int, int, int, 
     with Image.open(io.BytesIO(data)) as image:
         ratio = image.width / image.height
     left, top, width, height = box
-    fitted_width, fitted_height = (width, int(width / ratio)) if width / ratio <= height else (int(height * ratio), height)
+    if width / ratio <= height:
+        fitted_width, fitted_height = width, int(width / ratio)
+    else:
+        fitted_width, fitted_height = int(height * ratio), height
     picture = slide.shapes.add_picture(io.BytesIO(data), left + (width - fitted_width) // 2, top,
                                        fitted_width, fitted_height)
     picture.name = "Figure"
@@ -486,7 +490,7 @@ def _add_table(slide, placed: _PlacedTable) -> None:
     """Put `placed` on `slide` as a real table, every cell's text at its size, the header row marked as one."""
     cells, header, size, heights = placed.cells, placed.header, placed.size, placed.heights
     description = placed.description
-    left, top, width, height = placed.box
+    left, top, width, _ = placed.box
     frame = slide.shapes.add_table(len(cells), len(cells[0]), left, top, width, sum(heights))
     frame.name = "Table"
     if description:
