@@ -326,6 +326,29 @@ class DescribeTheExample:
         result = run("check", str(EXAMPLE), "--strict")
         assert result.code == 0, result.out
 
+    def it_gets_a_finding_at_the_line_of_each_shortfall(self, tmp_path):
+        import json
+
+        data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+        data["sections"][1]["steps"] += ["Breathe out slowly.", "Relax your hand."]
+        data["sections"][1]["figure"]["alt"] = "drawing.svg"
+        del data["sections"][2]["table"]["header"]
+        del data["sources"][1]["publisher"]
+        del data["get_help"]["emergency"]  # the summary still says when to call 911
+        path = copy_example(tmp_path, **data)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        result = run("check", str(path), "--format", "json")
+        findings = {f["rule"]: f for f in json.loads(result.out)["files"][0]["findings"]}
+
+        def line_of(fragment: str) -> int:
+            return next(n for n, line in enumerate(lines, 1) if fragment in line)
+
+        assert findings["emergency-tier"]["line"] == line_of("Know when to call 911")
+        assert findings["steps-long"]["line"] == line_of("Do not smoke")  # the list starts at its first item
+        assert findings["figure-alt"]["line"] == line_of("alt: drawing.svg")
+        assert findings["table-header"]["line"] == line_of("caption: My blood pressure log")
+        assert findings["source-publisher"]["line"] == line_of("title: 'High blood pressure")
+
 
 def problems(result) -> str:
     return result.err + result.out
