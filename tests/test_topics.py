@@ -4,6 +4,8 @@ rendering of it; and the bad input the loader refuses before anything is rendere
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import shutil
 import subprocess
@@ -278,7 +280,8 @@ class DescribeStepsOnThePage:
                     {"heading": "How to do it", "steps": steps}]
         loaded = load(copy_example(tmp_path, sections=sections))
         (tmp_path / "h.pdf").write_bytes(write_pdf(render_html(loaded.content), BUNDLED, stylesheets=stylesheets()))
-        count = len(pikepdf.open(tmp_path / "h.pdf").pages)
+        with pikepdf.open(tmp_path / "h.pdf") as pdf:
+            count = len(pdf.pages)
         pages = [pdf_text(tmp_path / "h.pdf", n) for n in range(1, count + 1)]
         [page] = [p for p in pages if "How to do it" in p]
         assert all(step in page for step in steps), f"with {filler} points the steps were split"
@@ -327,8 +330,6 @@ class DescribeTheExample:
         assert result.code == 0, result.out
 
     def it_gets_a_finding_at_the_line_of_each_shortfall(self, tmp_path):
-        import json
-
         data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
         data["sections"][1]["steps"] += ["Breathe out slowly.", "Relax your hand."]
         data["sections"][1]["figure"]["alt"] = "drawing.svg"
@@ -409,6 +410,20 @@ class DescribeBadInput:
         (tmp_path / "drawing.gif").write_bytes(b"GIF89a")
         path = copy_example(tmp_path, sections=self.sections_with(figure={"src": "drawing.gif", "alt": "A drawing."}))
         self.refused(path, tmp_path, "sections[1].figure.src", "expected a PNG, JPEG or SVG file")
+
+    def it_refuses_a_figure_that_is_not_a_picture(self, tmp_path):
+        (tmp_path / "drawing.png").write_text("not a picture")
+        path = copy_example(tmp_path, sections=self.sections_with(figure={"src": "drawing.png", "alt": "A drawing."}))
+        self.refused(path, tmp_path, "sections[1].figure.src", "is not a PNG, JPEG or SVG picture")
+
+    def it_builds_a_figure_given_as_a_data_uri(self, tmp_path):
+        svg = FIGURE.read_text(encoding="utf-8")
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        path = copy_example(tmp_path, sections=self.sections_with(figure={"src": uri, "alt": "A drawing."}))
+        result = run("build", str(path), "--out", str(tmp_path / "out"))
+        assert result.code == 0, result.err
+        with pikepdf.open(tmp_path / "out" / "handout.pdf") as pdf:
+            assert [str(e.Alt) for e in structure(pdf) if e.S == "/Figure"][0] == "A drawing."
 
     def it_refuses_a_figure_that_is_too_big(self, tmp_path):
         from handouts.load import MAX_FIGURE_BYTES

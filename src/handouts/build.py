@@ -57,7 +57,8 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
 
     `warn` is called with each warning about the outputs (e.g. slide text that cannot fit).
     """
-    from .fetch import Fetcher, policy_for, read_picture
+    from .fetch import Fetcher, ResourceError, policy_for, read_picture
+    from .images import figure_type
     from .pdf import write_pdf
     from .slides import build_deck
 
@@ -67,8 +68,13 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
                         max_bytes=options.max_resource_bytes)
     logo = content.organisation.logo
     logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
-    figures = {s.figure.src: read_picture(s.figure.src, policy, loaded.path.parent)
-               for s in content.sections if s.figure}
+    figures = {}
+    for i, section in enumerate(content.sections):
+        if section.figure:
+            src = section.figure.src
+            figures[src] = read_picture(src, policy, loaded.path.parent)
+            if figure_type(figures[src]) is None:
+                raise ResourceError(src, "not a PNG, JPEG or SVG picture", f"sections[{i}].figure.src")
     outputs = {}
     for name, large in ((HANDOUT, False), (LARGE_PRINT, True)):
         handout = HandoutOptions(paper=options.paper, large_print=large)

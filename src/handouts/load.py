@@ -358,6 +358,8 @@ class _Walker:
         elif (size := picture.stat().st_size) > MAX_FIGURE_BYTES:
             self.problem(where, prefix + "src", f"the figure file is {size:,} bytes, more than the limit of "
                          f"{MAX_FIGURE_BYTES:,}; make it smaller")
+        elif not _is_picture(picture):
+            self.problem(where, prefix + "src", f"{obj.src!r} is not a PNG, JPEG or SVG picture")
         return dataclasses.replace(obj, src=str(picture))
 
     def cell(self, node: yaml.Node, path: str) -> str | None:
@@ -402,6 +404,17 @@ class _Walker:
                          f"{bad.start() + 1}; remove it")
             return None
         return value
+
+
+def _is_picture(path: Path) -> bool:
+    """Return whether the file at `path` starts like a PNG, JPEG or SVG picture."""
+    from .images import figure_type  # only topics with figures pay for importing the image tools
+
+    try:
+        with path.open("rb") as handle:
+            return figure_type(handle.read(65536)) is not None
+    except OSError:
+        return False
 
 
 def _child(node: yaml.Node, key: str) -> yaml.Node:

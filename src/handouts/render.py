@@ -71,7 +71,7 @@ def render_html(content: Content, options: HandoutOptions = HandoutOptions(), lo
     """
     template = environment(look).get_template("handout.html.j2")
     logo_src = logo_uri(logo, content.organisation.logo) if logo and content.organisation.logo else None
-    figure_srcs = {src: figure_uri(data, src) for src, data in (figures or {}).items()}
+    figure_srcs = {src: figure_uri(data) for src, data in (figures or {}).items()}
     missing = [s.figure.src for s in content.sections if s.figure and s.figure.src not in figure_srcs]
     if missing:
         raise ValueError(f"render_html needs the bytes of every figure; missing: {', '.join(missing)}")

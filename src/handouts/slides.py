@@ -323,7 +323,9 @@ def _picture(planned: dict | None, styles: _Styles, warnings: list[str]) -> tupl
     data = styles.pictures.get(src)
     if data is None:
         raise ValueError(f"build_deck needs the bytes of the picture {src}")
-    if Path(src).suffix.lower() == ".svg":
+    from .images import figure_type
+
+    if figure_type(data) == "image/svg+xml":
         try:
             data = svg_to_png(data, Inches(4))
         except Exception as exc:  # cairosvg raises many kinds of error on a broken or refused SVG
