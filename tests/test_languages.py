@@ -55,6 +55,14 @@ def spanish_build(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def tiers_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("es-tiers")
+    result = run("build", str(FIXTURES / "spanish-tiers.yaml"), "--out", str(out))
+    assert result.code == 0, result.err + result.out
+    return out
+
+
+@pytest.fixture(scope="module")
 def arabic_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("ar")
     result = run("build", str(FIXTURES / "arabic.yaml"), "--out", str(out))
@@ -141,6 +149,19 @@ class DescribeASpanishTopic:
         for key in keys:
             for piece in pieces(labels("es-US")[key]):
                 assert piece in text, (key, piece)
+
+    @pytest.mark.parametrize("name", OUTPUTS)
+    def it_says_the_help_tiers_in_spanish(self, name, tiers_build):
+        path = tiers_build / name
+        text = deck_text(path) if name.endswith(".pptx") else pdf_text(path)
+        for key, label in labels("en").items():
+            for piece in pieces(label):
+                assert not re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text), (key, piece)
+        for key in ("in_an_emergency", "call_emergency", "call_urgent", "call_routine"):
+            for piece in pieces(labels("es")[key]):
+                assert piece in text, (key, piece)
+        if name == "handout.pdf":
+            assert "Consultado en internet el 10 de enero de 2026" in text
 
     def it_writes_dates_and_page_numbers_in_spanish(self, spanish_build):
         text = pdf_text(spanish_build / "handout.pdf")
