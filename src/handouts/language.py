@@ -179,17 +179,6 @@ def number(value: float, tag: str) -> str:
     return format_decimal(value, locale=_locale(tag))
 
 
-def known(tag: str) -> bool:
-    """Return whether Babel has data for `tag`'s language (dates and numbers can be written in it)."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(base(tag))
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
-
-
 def bundled_languages() -> list[str]:
     """Return the languages whose catalogues ship with the package."""
     return sorted(p.stem for p in (BUNDLED / LABELS).glob("*.yaml"))
