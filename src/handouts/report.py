@@ -202,7 +202,7 @@ def _anchor(rule: Rule) -> str:
 def explain(rule_id: str, markdown: bool = False) -> str:
     """Return what `rule_id` checks, why (its source), its threshold and examples of failing and passing text."""
     r = RULES[rule_id]
-    code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
+    code = (lambda t: f"`` {t} ``" if "`" in t else f"`{t}`") if markdown else (lambda t: t)
     lines = [f"{r.id} ({r.severity}): {r.title}", "", r.description, "",
              f"Source: {r.source}"]
     if r.threshold:
@@ -211,3 +211,16 @@ def explain(rule_id: str, markdown: bool = False) -> str:
     if r.bad:
         lines += ["", f"Fails: {code(r.bad)}", f"Passes: {code(r.good)}"]
     return ("\n\n" if markdown else "\n").join(line for line in lines if line or not markdown) + "\n"
+
+
+def reference() -> str:
+    """Return the "Rule reference" section of docs/rules.md: `explain` of every rule, in Markdown.
+
+    Regenerate it with `python -c "from handouts.report import reference; print(reference(), end='')"`
+    and paste it over the section (tests/test_docs.py compares them).
+    """
+    parts = ["## Rule reference\n\nWhat `handouts check --explain RULE` prints, for every rule.\n"]
+    for r in RULES.values():
+        body = explain(r.id, markdown=True).split("\n\n", 1)[1]
+        parts.append(f"### `{r.id}`\n\n**{r.severity}**: {r.title}\n\n{body}")
+    return "\n".join(parts)
