@@ -45,7 +45,8 @@ def rule_ids(loaded, settings=CheckConfig(), today=TODAY) -> list[str]:
 
 
 HARD = [s for s in ARTICLE.split("\n") if s.strip()][1:4]
-MEDIUM = ["Your physician can explain the medicine.", "Take the medicine every day.", "Tell your physician how it feels."]
+MEDIUM = ["Your physician can explain the medicine.", "Take the medicine every day.",
+          "Tell your physician how it feels."]
 EASY = ["Your body needs water.", "It keeps you well."]
 
 def example(rule: str) -> tuple[dict, dict]:

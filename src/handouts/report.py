@@ -126,7 +126,8 @@ def _file_json(report: Report) -> dict:
         "accepted": report.accepted,
         "findings": [_finding(f) for f in report.findings],
         "readability": {
-            (path or "document"): {"smog": round(s.smog, 1), "smog_short": s.smog_short, "fk_grade": round(s.fk_grade, 1),
+            (path or "document"): {"smog": round(s.smog, 1), "smog_short": s.smog_short,
+                                   "fk_grade": round(s.fk_grade, 1),
                                    "reading_ease": round(s.reading_ease, 1), "sentences": s.sentences,
                                    "words": s.words, "polysyllables": s.polysyllables}
             for path, s in report.scores.items()},

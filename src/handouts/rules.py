@@ -3,15 +3,21 @@
 `check(loaded, settings, today=...)` runs every rule in `RULES` that the project has
 not turned off and returns a `Report`: its `Finding`s (rule id, severity, file, line,
 column, key path, message, the standard it comes from and how to fix it) in file
-order, and the readability `Score` of every section and of the whole handout.
-`unloaded(path, problems, config)` is the `Report` of a file that does not load: each
-of the loader's problems as a `content-invalid` finding. `summary(loaded, config)` is
-the one line `handouts build` prints.
+order, and the readability `Score` of every section and of the whole handout. The
+loader's warnings (unknown keys) are findings too. Findings the topic accepts, in its
+`check: accept:` block or with a `# check: accept RULE: "reason"` comment on their
+line, carry the reason and count for nothing; an acceptance that matches no finding
+is an `accept-unused` warning. `unloaded(path, problems, config)` is the `Report` of a
+file that does not load: each of the loader's problems as a `content-invalid` finding
+(`unknown-key` for its warnings). `summary(loaded, config)` is the one line `handouts
+build` prints.
 
 The rules and their numbers come from the project's standards (AMA, NIH, AHRQ PEMAT-P,
-CDC Clear Communication Index, PIF TICK); docs/rules.md lists each with an example.
-Several are heuristics (medical terms from a word list, passive voice, imperatives,
-explained numbers) and say so in their messages.
+CDC Clear Communication Index, PIF TICK, the SMOG manual, the SHeLL Health Literacy
+Editor); docs/rules.md lists each with its threshold, source and an example, and
+`RULES` holds the same for `--explain` and SARIF. Several are heuristics (medical terms
+and plain words from word lists, word kinds, passive voice, imperatives, explained
+numbers) and say so in their messages.
 """
 
 from __future__ import annotations
@@ -284,7 +290,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "common practice (not a PIF TICK requirement)",
          "Say that the handout does not replace advice from the care team.",
          "The disclaimer should say the handout does not replace (or is not a substitute for) advice.",
-         bad="disclaimer: Ask us anything.", good="disclaimer: This is not a substitute for advice from your care team."),
+         bad="disclaimer: Ask us anything.",
+         good="disclaimer: This is not a substitute for advice from your care team."),
     Rule("unknown-key", "warning", "Unknown key", "the content model (docs/content.md)",
          "Fix the spelling of the key or remove it; the message lists the keys expected there.",
          "A key the content model does not have is ignored by the build, so a typo such as `subtitel:` "
