@@ -41,8 +41,8 @@ def topic(write, minimal_text):
         text = minimal_text + "feedback: Email us at feedback@example.org.\n"
         text = text.replace("    notes: Talk about water.\n", "    notes: Talk about water.\n" + EASY_SECTION)
         for old, new in replace.items():
-            assert old.replace("_", " ") in text
-            text = text.replace(old.replace("_", " "), new)
+            assert old in text
+            text = text.replace(old, new)
         return write(text + extra, "topic.yaml")
 
     return _topic
@@ -56,6 +56,7 @@ def points(*items: str, comment: str = "") -> str:
 
 
 POINTS = "    points: [Your body needs water., It keeps you well.]"
+HYDRATION = "  - term: Hydration\n    definition: Having enough water in your body."
 
 
 class DescribeAnEmergencyTopic:
@@ -90,10 +91,11 @@ class DescribeWordKinds:
     def it_marks_numerals_glossary_terms_names_and_ordinary_words(self, topic):
         path = topic(**{POINTS: points("Call 911 at Riverside Hospital about eczema today.",
                                        "Eczema and fibromyalgia are important.", "Rheumatoid arthritis hurts.")},
-                     glossary=("glossary:\n  - term: Eczema\n    definition: Dry, itchy skin.\n"
-                               "  - term: Fibromyalgia\n    definition: Pain all over.\n  - term: Rheumatoid "
-                               "arthritis\n    definition: Painful joints.\nglossary_unused"))
+                     **{HYDRATION: "  - term: Eczema\n    definition: Dry, itchy skin.\n  - term: Fibromyalgia\n"
+                                   "    definition: Pain all over.\n  - term: Rheumatoid arthritis\n"
+                                   "    definition: Painful joints."})
         report = check(load(path), CheckConfig(grade_warning=4), today=TODAY)
+        assert "unknown-key" not in {f.rule for f in report.findings}
         [finding] = [f for f in report.findings if f.rule == "smog-section"]
         assert "1 ordinary word (important)" in finding.message
         assert "1 numeral (911)" in finding.message
@@ -233,7 +235,7 @@ class DescribePlainLanguage:
 
     def it_leaves_a_word_the_glossary_defines(self, topic):
         path = topic(**{POINTS: points("Your physician can help.")},
-                     glossary="glossary:\n  - term: Physician\n    definition: A doctor.\nglossary_unused")
+                     **{HYDRATION: "  - term: Physician\n    definition: A doctor."})
         assert "plain-words" not in {f.rule for f in check(load(path), today=TODAY).findings}
 
     def it_finds_language_that_labels_people_at_its_line(self, topic):
