@@ -129,5 +129,6 @@ def load_config(path: Path | None = None, *, strict: bool = False) -> Config:
     errors += [(key, "expected a whole number above 0") for key in ("max_file_bytes", "max_resource_bytes")
                if getattr(config, key) < 1]
     if errors:  # each at its value's line and column
-        raise ContentInvalid([Problem(str(path), *locations.get(key, (0, 0)), key, e) for key, e in errors])
+        places = {key: locations.get(key, (0, 0)) for key, _ in errors}
+        raise ContentInvalid([Problem(str(path), places[key][0], places[key][1], key, e) for key, e in errors])
     return dataclasses.replace(config, root=path.parent, found=True, warnings=tuple(warnings))
