@@ -210,7 +210,8 @@ class DescribeAcceptingByLine:
     def it_reads_several_acceptances_and_escaped_quotes(self):
         found, unreadable = inline_acceptances(
             'a: b  # check: accept plain-words: "a \\"quoted\\" word", accept person-first: \'ok\'\n'
-            '# check: accept smog-section: "on its own line"\nc: "d # not a comment"\n')
+            '# check: accept smog-section: "on its own line"\nc: "d # check: accept plain-words: \'text\'"\n'
+            'e: >-\n  folded # check: accept plain-words: "text too"\n')
         assert [(a.line, a.rule, a.reason) for a in found] == [
             (1, "plain-words", 'a "quoted" word'), (1, "person-first", "ok"), (2, "smog-section", "on its own line")]
         assert unreadable == []

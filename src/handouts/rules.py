@@ -25,10 +25,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import yaml
 
 from .config import CheckConfig
 from .load import Loaded, Problem
@@ -357,7 +359,7 @@ def switchable() -> list[str]:
 
 UNACCEPTABLE = frozenset({"content-invalid", "accept-unused"})
 """Rules whose findings cannot be accepted: a file must load, and a stale acceptance must go."""
-_INLINE = re.compile(r"(?:^|\s)#\s*check:(.*)$")
+_INLINE = re.compile(r"(?:^|(?<=\s))#\s*check:")
 _INLINE_ITEM = re.compile(r"\s*accept\s+([A-Za-z0-9-]+)\s*:\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*')\s*(?:,|$)")
 
 
@@ -374,18 +376,20 @@ class Acceptance:
 def inline_acceptances(text: str) -> tuple[list[Acceptance], list[tuple[int, int, str]]]:
     """Return the `# check: accept RULE: "reason"` comments in `text`, and (line, col, text) of unreadable ones.
 
-    One comment may accept several rules, separated by commas. A comment is found by
-    its `#` after a space or at the start of a line (a heuristic: a `#` inside a quoted
-    value followed by "check:" would be taken as a comment too).
+    One comment may accept several rules, separated by commas. Only YAML comments
+    count: a `# check:` inside a quoted or plain value is text, not an acceptance.
     """
     found: list[Acceptance] = []
     unreadable: list[tuple[int, int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        m = _INLINE.search(line)
+    inside = _scalar_spans(text)
+    start = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        m = next((m for m in _INLINE.finditer(line) if not inside(start + m.start())), None)
+        start += len(line)
         if not m:
             continue
-        col = line.index("#", m.start())
-        rest, items, readable = m.group(1), [], True
+        col, rest = m.start(), line[m.end():].rstrip("\r\n")
+        items, readable = [], True
         while readable and rest.strip():
             item = _INLINE_ITEM.match(rest)
             if item:
@@ -399,6 +403,18 @@ def inline_acceptances(text: str) -> tuple[list[Acceptance], list[tuple[int, int
         else:
             unreadable.append((number, col, line[col:].strip()))
     return found, unreadable
+
+
+def _scalar_spans(text: str) -> Callable[[int], bool]:
+    """Return a test of whether a character offset of `text` falls inside a YAML value (scalar token)."""
+    spans: list[tuple[int, int]] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken):
+                spans.append((token.start_mark.index, token.end_mark.index))
+    except yaml.YAMLError:  # a file that loaded scans; this is only a guard
+        pass
+    return lambda offset: any(a <= offset < b for a, b in spans)
 
 
 def _accept(ctx: _Context, findings: list[Finding]) -> list[Finding]:
