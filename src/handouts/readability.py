@@ -1,18 +1,19 @@
 """Readability scores for handout text: SMOG, Flesch-Kincaid grade and reading ease.
 
 Takes plain strings, each a bullet point or paragraph, and returns a `Score` (counts
-and the three measures, as unrounded floats: callers round) or the `Hard` sentences
-most worth rewriting. Formulas as in the standards' "Readability" section.
+and the three measures, as unrounded floats: callers round; `smog_short` is the SMOG
+manual's whole-number grade for short texts) or the `Hard` sentences most worth
+rewriting. Formulas as in the standards' "Readability" section.
 
 - A text is split on `.`, `!` and `?` (not `;`, not inside `2.5`, not after `Dr.`,
   `e.g.`, `i.e.` or, unless a capital follows, `etc.`). A text without a full stop,
   like most bullets, is one sentence of its own.
 - Syllables come from the CMU Pronouncing Dictionary: the fewest among a word's
-  pronunciations ("every" is 2, as ev-ry, not 3), so a word a reader may say short is
-  never counted long (loaded on first use). Words it lacks get a rough spelling heuristic. Hyphenated words add up
-  their parts; numbers are read as cardinals ("12" twelve, "2.5" two point five, an
-  ordinal suffix adds nothing); 2-3 capital letters not in the dictionary (GP, IBS)
-  are read letter by letter.
+  pronunciations ("every" is 2, as ev-ry, not 3), so a word a reader may say short
+  is never counted long (loaded on first use). Words it lacks get a rough spelling
+  heuristic. Hyphenated words add up their parts; numbers are read as cardinals
+  ("12" twelve, "2.5" two point five, an ordinal suffix adds nothing); 2-3 capital
+  letters not in the dictionary (GP, IBS) are read letter by letter.
 """
 
 from __future__ import annotations
