@@ -7,7 +7,10 @@ SARIF run. Text leaves out files that did not load (the command prints the loade
 messages itself); JSON and SARIF give their problems as `content-invalid` findings.
 Text output is coloured only on a terminal and never when NO_COLOR is set
 (https://no-color.org). SARIF puts each finding on its file, line and column, so GitHub
-code scanning shows it on the line of a pull request.
+code scanning shows it on the line of a pull request; an accepted finding is listed in
+every format with its reason (a SARIF suppression). `explain(rule)` is the text of
+`handouts check --explain RULE` (also each SARIF rule's help), and `reference()` the
+rule reference of docs/rules.md made from it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .rules import RULES, Finding, Report, Rule, plural
+from .rules import RULES, Finding, Report, plural
 
 FORMATS = ("human", "json", "sarif")
 DOCS_URI = "https://github.com/handouts/handouts/blob/main/docs/rules.md"
@@ -167,7 +170,7 @@ def as_sarif(reports: list[Report]) -> dict:
         "shortDescription": {"text": r.title},
         "fullDescription": {"text": r.description + (f" Threshold: {r.threshold}." if r.threshold else "")},
         "help": {"text": explain(r.id), "markdown": explain(r.id, markdown=True)},
-        "helpUri": f"{DOCS_URI}#{_anchor(r)}",
+        "helpUri": f"{DOCS_URI}#{r.id}",  # the rule's heading in the reference of docs/rules.md
         "defaultConfiguration": {"level": r.severity, "enabled": r.id not in disabled},
         "properties": {"source": r.source},
     } for r in RULES.values()]
@@ -196,11 +199,6 @@ def as_sarif(reports: list[Report]) -> dict:
             "results": results,
         }],
     }
-
-
-def _anchor(rule: Rule) -> str:
-    """Return the anchor of `rule`'s entry in docs/rules.md (its heading "### `id`")."""
-    return rule.id
 
 
 def explain(rule_id: str, markdown: bool = False) -> str:
