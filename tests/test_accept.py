@@ -68,15 +68,28 @@ class DescribeAnEmergencyTopic:
         assert report.scores[""].smog <= 8
 
     def it_says_the_long_words_are_numbers_and_points_to_accepting_them(self, tmp_path):
-        text = BLOOD_PRESSURE.read_text().replace("# check: accept", "# was: accept")
+        more = ('      - "Your top number is 130 or more, or your bottom number is 80 or more, on most days."\n'
+                '      - "Your top number is 160 or more on 2 days in a row, or your bottom is 100 or more."\n')
+        text = BLOOD_PRESSURE.read_text().replace(more.split("\n")[0] + "\n", more)
         path = tmp_path / "bp.yaml"
         path.write_text(text)
-        [finding] = check(load(path), today=TODAY).findings
-        assert finding.rule == "smog-warning" and not finding.accepted
-        assert "Long words: 7 numerals (911 x2, 180 x2, 120 x2, 130)." in finding.message
-        assert "ordinary" not in finding.message
-        assert "accept the finding with the reason" in finding.fix
-        assert "everyday words" not in finding.fix  # nothing here for the writer to shorten
+        whole, part = check(load(path), today=TODAY).findings  # the handout, and the get-help block
+        assert (whole.rule, part.rule, part.path) == ("smog-warning", "smog-section", "get_help")
+        assert "Long words: 8 numerals (180 x2, 120 x2, 160, 100, 911, 130)." in whole.message
+        assert "Long words: 5 numerals (180, 120, 160, 100, 130)." in part.message
+        for finding in (whole, part):
+            assert "ordinary" not in finding.message and not finding.accepted
+            assert "accept the finding with the reason" in finding.fix
+            assert "everyday words" not in finding.fix  # nothing here for the writer to shorten
+        line = whole.related[0].line
+        assert line == part.related[0].line
+        lines = text.splitlines()
+        lines[line - 1] += ('  # check: accept smog-warning: "the numbers readers compare with", '
+                            'accept smog-section: "the same numbers"')
+        path.write_text("\n".join(lines) + "\n")
+        result = run("check", str(path), "--strict", "--today", "2026-06-01")
+        assert result.code == 0, result.out
+        assert f"{path}: ok (2 accepted)" in result.out
 
     def it_names_ordinary_words_as_what_to_change(self, topic):
         path = topic(**{POINTS: points("Inflammation and permeability are important.",
@@ -222,7 +235,7 @@ class DescribeTheDemo:
         config = yaml.safe_load((ROOT / "handouts.yaml").read_text())
         assert "disabled" not in (config.get("check") or {})
         accept = yaml.safe_load((ROOT / "content.yaml").read_text())["check"]["accept"]
-        assert set(accept) == {"smog-warning", "smog-section"}
+        assert set(accept) == {"smog-warning", "smog-section", "source-publisher"}
 
 
 class DescribePlainLanguage:
@@ -274,7 +287,7 @@ class DescribeTheReports:
         path = topic(**{"    url: https://example.org/water": "    url: example.org/water"})
         result = run("check", str(path), "--format", "json")
         [finding] = json.loads(result.out)["files"][0]["findings"]
-        assert (finding["path"], finding["line"], finding["col"]) == ("sources[0].url", 23, 10)
+        assert (finding["path"], finding["line"], finding["col"]) == ("sources[0].url", 23, 11)
 
     def it_gives_every_rule_a_full_description_help_and_a_help_address(self, topic, monkeypatch):
         monkeypatch.chdir(topic().parent)
