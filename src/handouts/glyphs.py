@@ -27,8 +27,8 @@ from .load import Loaded, Problem
 
 _URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 _FACE = re.compile(r"@font-face\s*{([^}]*)}", re.DOTALL)
-SKIPPED_KEYS = frozenset({"logo", "brand", "colour", "language"})
-"""Content keys that are not text a reader sees (a file path, a colour, a language tag)."""
+SKIPPED_KEYS = frozenset({"logo", "brand", "colour", "language", "check"})
+"""Content keys that are not text a reader sees (a file path, a colour, a language tag, the check's acceptances)."""
 
 
 def font_files(look: Look = DEFAULT) -> list[Path]:
