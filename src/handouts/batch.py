@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .config import SUFFIXES, content_files
-from .manifest import Manifest, fingerprint, relative, shared_inputs, shown
+from .manifest import MANIFEST_NAME, Manifest, fingerprint, relative, shared_inputs, shown
 from .progress import Reporter
 
 _SAFE_SLUG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -144,7 +144,12 @@ def run_batch(topics: list[Topic], out: Path, options, reporter: Reporter, *, st
                 failed += 1
             reporter.done(outcome, out)
     finally:
-        manifest.save()
+        try:
+            manifest.save()
+        except OSError as exc:
+            reporter.warn(f"{out / MANIFEST_NAME}: cannot write the manifest: {exc.strerror or exc}; "
+                          "the next build rebuilds the topics built now")
+            failed += 1
     reporter.finish()
     return 1 if failed else 0
 
@@ -238,14 +243,15 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
     from .fetch import ResourceError
     from .load import ContentInvalid, load
     from .manifest import file_hash
-    from .output import UnsafeOutput
+    from .output import UnsafeOutput, WriteFailed
     from .slides import ThemeError
 
     started = time.perf_counter()
     outcome = Outcome(topic)
     target = out if topic.folder == "." else out / topic.folder
     try:
-        loaded = load(topic.path, strict=strict, brand=options.brand, max_bytes=options.max_file_bytes)
+        loaded = load(topic.path, strict=strict, brand=options.brand, max_bytes=options.max_file_bytes,
+                      project=options.project)
         outcome.warnings = [str(w) for w in loaded.warnings]
         line, failed = rules.summary(loaded, options.check, strict=strict)
         outcome.warnings.append(line if topic.folder == "." else f"{topic.path}: {line}")
@@ -265,7 +271,9 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
             outcome.errors.append(f"{topic.path}: {errors} error{'s' if errors != 1 else ''}; nothing was written")
         else:  # the checks failed under --strict: the summary line in the warnings says so
             outcome.errors.append(f"{topic.path}: nothing was written")
-    except (ResourceError, UnsafeOutput) as exc:
+    except ResourceError as exc:
+        outcome.errors = [f"{'' if exc.where else f'{topic.path}: '}{exc}; nothing was written"]
+    except UnsafeOutput as exc:
         outcome.errors = [f"{topic.path}: {exc}; nothing was written"]
     except jinja2.TemplateSyntaxError as exc:
         outcome.errors = [f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"]
@@ -273,8 +281,10 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
         outcome.errors = [f"{topic.path}: template error: {exc}"]
     except (ThemeError, ValueError) as exc:
         outcome.errors = [f"{options.theme or topic.path}: {exc}"]
-    except OSError as exc:
-        outcome.errors = [f"{exc.filename or target}: cannot write: {exc.strerror}"]
+    except WriteFailed as exc:
+        outcome.errors = [f"{exc}; the previous outputs are unchanged"]
+    except OSError as exc:  # writing is WriteFailed: anything else failed to read (a template, a font)
+        outcome.errors = [f"{exc.filename or topic.path}: cannot read: {exc.strerror}; nothing was written"]
     except Exception as exc:  # a bug, not bad input: keep the other topics going, say where
         outcome.errors = [f"{topic.path}: internal error: {exc!r} (run with --verbose for the traceback)"]
         outcome.detail = traceback.format_exc()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import CheckConfig
 from .load import MAX_FILE_BYTES, Loaded
-from .output import output_path, write_atomic
+from .output import output_path, write_all
 from .render import TEMPLATES, HandoutOptions, render_html, render_slide_plan, stylesheets
 
 HANDOUT = "handout.pdf"
@@ -41,8 +41,8 @@ class BuildOptions:
     """Allow http(s) resources (never private addresses unless `allow_private_network`)."""
     allow_private_network: bool = False
     project: Path | None = dataclasses.field(default=None, metadata={"record": False})
-    """The project folder (where handouts.yaml is), whose files handouts may read, e.g. a brand logo.
-    It widens what may be read, not what is made, so the manifest does not record it."""
+    """The project folder (where handouts.yaml is): topics and brand files must be inside it.
+    It limits what may be read, not what is made, so the manifest does not record it."""
     max_resource_bytes: int | None = None
     """The largest resource a handout may read (None: the default of `fetch.py`)."""
 
@@ -53,21 +53,33 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
 
     `warn` is called with each warning about the outputs (e.g. slide text that cannot fit).
     """
-    from .fetch import Fetcher, policy_for, read_picture
+    from .fetch import Fetcher, ResourceError, policy_for, read_picture
+    from .images import NotAPicture, logo_uri
     from .pdf import write_pdf
     from .slides import build_deck
 
     content = loaded.content
-    policy = policy_for(loaded.path, content, (TEMPLATES, *filter(None, [options.assets, options.project])),
+    brand = [loaded.brand.parent] if loaded.brand else []
+    policy = policy_for(loaded.path, content, (TEMPLATES, *filter(None, [options.assets]), *brand),
                         allow_network=options.allow_network, allow_private_network=options.allow_private_network,
                         max_bytes=options.max_resource_bytes)
     logo = content.organisation.logo
     logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
+    if logo_data is not None:
+        try:
+            logo_uri(logo_data)
+        except NotAPicture as exc:
+            raise ResourceError(_shown_logo(logo), str(exc), "organisation.logo", loaded.where("organisation.logo")) from None
     outputs = {}
     for name, large in ((HANDOUT, False), (LARGE_PRINT, True)):
         handout = HandoutOptions(paper=options.paper, large_print=large)
         html = render_html(content, handout, logo=logo_data)
-        outputs[name] = write_pdf(html, TEMPLATES, Fetcher(policy), stylesheets(handout))
+        try:
+            outputs[name] = write_pdf(html, TEMPLATES, Fetcher(policy), stylesheets(handout))
+        except ResourceError as exc:
+            if logo and exc.resource.startswith("data:") and exc.key is None:  # the logo, embedded in the HTML
+                raise ResourceError(_shown_logo(logo), exc.reason, "organisation.logo", loaded.where("organisation.logo")) from None
+            raise
     outputs[SLIDES] = build_deck(
         render_slide_plan(content),
         title=content.title,
@@ -84,11 +96,15 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     return outputs
 
 
+def _shown_logo(logo: str) -> str:
+    """Return a logo reference as a message shows it: a file's name, not a data: URI's bytes."""
+    return "a data: URI" if logo.lower().startswith("data:") else Path(logo).name if "://" not in logo else logo
+
+
 def build_topic(loaded: Loaded, out_dir: Path, options: BuildOptions = BuildOptions(),
                 warn: Callable[[str], None] | None = None) -> list[Path]:
-    """Render every output of one topic, then write them into `out_dir`; return their paths."""
+    """Render every output of one topic, then write them into `out_dir` all or none; return their paths."""
     outputs = render_topic(loaded, options, warn)
     paths = {name: output_path(out_dir, name) for name in outputs}  # refuse any escape before writing
-    for name, data in outputs.items():
-        write_atomic(paths[name], data)
+    write_all({paths[name]: data for name, data in outputs.items()})
     return list(paths.values())

@@ -144,7 +144,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     reports = []
     for file in files:
         try:
-            loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes)
+            loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes,
+                          project=config.root if config.found else None)
         except ContentInvalid as exc:
             for problem in exc.problems:
                 print(problem, file=err)
