@@ -71,7 +71,7 @@ def find_topics(paths: list[Path], out: Path) -> list[Topic]:
     topic already uses, makes that topic fail with a reason.
     """
     files = content_files(paths)
-    if len(paths) == 1 and len(files) == 1 and not paths[0].is_dir():
+    if len(paths) == 1 and len(files) == 1 and files[0] == paths[0]:
         return [Topic(files[0], ".")]
     topics, owners = [], {}
     for path in files:
@@ -90,8 +90,11 @@ def slug_problem(slug: str, out: Path) -> str | None:
         return (f"cannot use {slug!r} as an output folder name: rename the file to letters, "
                 "digits, '-', '_' or '.', not starting with '.' or '-'")
     target = out / slug
-    if target.is_symlink() or not target.absolute().resolve().is_relative_to(out.absolute().resolve()):
-        return f"output folder {target} would be outside {out}"
+    try:
+        if target.is_symlink() or not target.absolute().resolve().is_relative_to(out.absolute().resolve()):
+            return f"output folder {target} would be outside {out}"
+    except (OSError, RuntimeError):  # a symlink loop, a name too long
+        return f"output folder {target} cannot be resolved (a symlink loop, or a name too long)"
     return None
 
 

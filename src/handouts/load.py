@@ -372,9 +372,12 @@ class _Walker:
 
         where, key = _child(node, "logo"), prefix + "logo"
         if obj.logo.lower().startswith("data:"):
-            if not re.match(r"data:image/(png|svg\+xml)[;,]", obj.logo, re.IGNORECASE):
+            data = _data_uri(obj.logo)
+            if data is None or pictures.kind(data) not in ("png", "svg"):
                 self.problem(where, key, "expected a data: URI of an SVG or PNG picture (data:image/png;base64,...)")
-            return obj  # its bytes are checked when read, like an address's
+            elif reason := pictures.problem(data):
+                self.problem(where, key, f"the data: URI's picture: {reason}")
+            return obj
         if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.logo):
             return obj  # an address: what may be read is decided by the resource policy (fetch.py)
         logo = Path(self.file).parent / obj.logo
@@ -449,6 +452,22 @@ class _Walker:
                          f"{bad.start() + 1}; remove it")
             return None
         return value
+
+
+def _data_uri(uri: str) -> bytes | None:
+    """Return the bytes of a `data:` URI, or None when it is not a valid one."""
+    import base64
+    import binascii
+    from urllib.parse import unquote_to_bytes
+
+    header, comma, payload = uri[5:].partition(",")
+    if not comma:
+        return None
+    try:
+        return base64.b64decode(unquote_to_bytes(payload)) if header.lower().endswith(";base64") \
+            else unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _child(node: yaml.MappingNode, key: str) -> yaml.Node:

@@ -46,7 +46,11 @@ def output_path(out_dir: Path, name: str) -> Path:
     if not name or Path(name).is_absolute() or ".." in parts or "\\" in name or "\0" in name:
         raise UnsafeOutput(f"output name {name!r} would be outside the output folder {out_dir}")
     path = out_dir / name
-    if not path.resolve().is_relative_to(out_dir.resolve()):
+    try:
+        inside = path.resolve().is_relative_to(out_dir.resolve())
+    except (OSError, RuntimeError):  # a symlink loop, a name too long
+        raise UnsafeOutput(f"output name {name!r} in {out_dir} cannot be resolved (a symlink loop?)") from None
+    if not inside:
         raise UnsafeOutput(f"output name {name!r} leads outside the output folder {out_dir} (through a symlink)")
     return path
 

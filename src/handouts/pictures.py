@@ -45,10 +45,12 @@ def problem(data: bytes, max_pixels: int = MAX_PIXELS) -> str | None:
             warnings.simplefilter("ignore")  # Pillow's DecompressionBombWarning: we decide below
             with Image.open(io.BytesIO(data)) as picture:
                 width, height = picture.size
+                if width * height <= max_pixels:
+                    picture.verify()  # the chunks' checksums, without decoding the pixels
     except Image.DecompressionBombError:
         return f"the picture has more than {max_pixels:,} pixels, the limit"
     except Exception:  # noqa: BLE001 - any header Pillow cannot read is a broken picture
-        return "the picture's header cannot be read (not a valid PNG, JPEG, GIF or WebP)"
+        return "the picture is damaged or not a valid PNG, JPEG, GIF or WebP"
     if width * height > max_pixels:
         return f"the picture is {width:,} x {height:,} pixels, more than the limit of {max_pixels:,} pixels"
     return None
