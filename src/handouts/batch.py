@@ -296,9 +296,9 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
             data = path.read_bytes()
             outcome.outputs[path.name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         logo = loaded.content.organisation.logo
-        if logo and (topic.path.parent / logo).is_file():
-            dep = topic.path.parent / logo
-            outcome.deps[relative(dep, out)] = file_hash(dep)
+        for dep in (loaded.brand, topic.path.parent / logo if logo and "://" not in logo else None):
+            if dep is not None and dep.is_file():  # the brand file and the logo: editing either rebuilds
+                outcome.deps[relative(dep, out)] = file_hash(dep)
     outcome.seconds = time.perf_counter() - started
     return outcome
 

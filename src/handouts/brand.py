@@ -14,6 +14,7 @@ brand file, like any other.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -92,4 +93,6 @@ def _logo_from(folder: Path, node: yaml.Node) -> yaml.Node:
     """Return a logo node whose path is relative to `folder` rewritten as a full path."""
     if not (isinstance(node, yaml.ScalarNode) and node.tag == _STR and node.value.strip()):
         return node
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", node.value.strip()):
+        return node  # an address or a data: URI, not a path
     return yaml.ScalarNode(_STR, str(folder.resolve() / node.value.strip()), node.start_mark, node.end_mark)

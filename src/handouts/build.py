@@ -104,7 +104,7 @@ def _shown_logo(logo: str) -> str:
 def build_topic(loaded: Loaded, out_dir: Path, options: BuildOptions = BuildOptions(),
                 warn: Callable[[str], None] | None = None) -> list[Path]:
     """Render every output of one topic, then write them into `out_dir` all or none; return their paths."""
+    paths = {name: output_path(out_dir, name) for name in (HANDOUT, LARGE_PRINT, SLIDES)}  # before any work
     outputs = render_topic(loaded, options, warn)
-    paths = {name: output_path(out_dir, name) for name in outputs}  # refuse any escape before writing
     write_all({paths[name]: data for name, data in outputs.items()})
     return list(paths.values())

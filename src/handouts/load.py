@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import types
 import typing
@@ -38,6 +39,8 @@ MAX_URL_BYTES = 1_000
 """The longest page address (UTF-8 bytes) drawn as a QR code; longer ones make codes too dense to scan."""
 YEARS = (1980, 2099)
 """Dates (published, review) must fall in these years: a deck's zip entries cannot be dated outside them."""
+MAX_LOGO_BYTES = 10_000_000
+"""The largest logo file `check` reads (the default resource cap of a build)."""
 EXCERPT_CHARS = 60
 """How much of a wrong value a message shows, escaped: enough to find it, never a whole file."""
 
@@ -102,13 +105,14 @@ def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BY
 
     Unknown keys are warnings, or errors when `strict` is true. `brand` is the
     project's brand file, used unless the content names its own (see `brand.py`).
-    `project` is the project folder: the content file and its brand file must really
-    be there (or in the folder the content file is named in), after resolving symlinks.
+    `project` is the project folder: a content file named inside it, and its brand file,
+    must really be inside it once symlinks are resolved (a file named elsewhere, e.g.
+    on the command line, must be inside the folder it is named in).
     """
     from .brand import merge_brand  # brand.py builds on this module's parser
 
     path = Path(path)
-    root = parse(path, max_bytes, within=(path.absolute().parent, *filter(None, [project])))
+    root = parse(path, max_bytes, within=(project,) if project and _inside(path, project) else ())
     if root is None:
         raise ContentInvalid([Problem(str(path), 0, 0, "", "file is empty; expected a mapping with keys such as "
                                       "title, main_message, sections")])
@@ -168,6 +172,11 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES, *, within: tuple[Path, ..
         fail(f"the tag {excerpt(tagged.tag)} is not allowed; content is plain text, lists and mappings",
              mark.line + 1, mark.column + 1)
     return root
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Return whether `path` is named inside `folder` (before any symlink is resolved)."""
+    return Path(os.path.normpath(path.absolute())).is_relative_to(os.path.normpath(folder.absolute()))
 
 
 def _foreign_tag(root: yaml.Node) -> yaml.Node | None:
@@ -233,6 +242,8 @@ class _Walker:
         self.nodes = 0
         self.chars = 0
         self.origins: dict[str, str] = {}
+        self.stopped = False
+        """A limit (values, depth, text) was reached: what is left is not converted."""
 
     def run(self, root: yaml.Node, kind: type) -> typing.Any:
         """Return `root` converted to `kind`, or raise `ContentInvalid` with every problem found."""
@@ -254,6 +265,7 @@ class _Walker:
         """Return `node` converted to `kind`, or None after recording a problem."""
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            self.stopped = True
             if self.nodes == MAX_NODES + 1 or depth == MAX_DEPTH + 1:
                 self.problem(node, path, f"too many or too deeply nested values (limit {MAX_NODES:,} values)")
             return None
@@ -295,7 +307,7 @@ class _Walker:
             if key in result:
                 self.problem(key_node, where, "duplicate key; keep one")
             result[key] = self.convert(value_node, item, where, depth + 1)
-        return None if self.errors() > errors_before else result
+        return None if self.stopped or self.errors() > errors_before else result
 
     def number(self, node: yaml.Node, kind: type, path: str) -> typing.Any:
         tags = {bool: ("bool",), int: ("int",), float: ("int", "float")}[kind]
@@ -332,7 +344,7 @@ class _Walker:
             if required and name not in seen:
                 where = f"{path}.{name}" if path else name
                 self.problem(node, where, f"missing required key ({_expected(hints[name])})")
-        if self.errors() > errors_before:
+        if self.stopped or self.errors() > errors_before:
             return None
         values = {k: v for k, v in values.items() if v is not None}
         return self.finish(kind(**values), node, path)
@@ -375,7 +387,7 @@ class _Walker:
             data = _data_uri(obj.logo)
             if data is None or pictures.kind(data) not in ("png", "svg"):
                 self.problem(where, key, "expected a data: URI of an SVG or PNG picture (data:image/png;base64,...)")
-            elif reason := pictures.problem(data):
+            elif reason := pictures.problem(data, decode=True):
                 self.problem(where, key, f"the data: URI's picture: {reason}")
             return obj
         if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.logo):
@@ -387,7 +399,7 @@ class _Walker:
         try:
             logo = logo.resolve(strict=True)
             with logo.open("rb") as handle:
-                head = handle.read(65536)
+                head = handle.read(MAX_LOGO_BYTES + 1)
         except FileNotFoundError:
             self.problem(where, key, f"logo file not found: {logo}")
             return obj
@@ -401,7 +413,9 @@ class _Walker:
         if found != logo.suffix.lower()[1:]:
             what = "empty" if not head else f"not an {logo.suffix.upper()[1:]} picture"
             self.problem(where, key, f"the logo file {logo.name} is {what}")
-        elif reason := pictures.problem(head):
+        elif len(head) > MAX_LOGO_BYTES:
+            self.problem(where, key, f"{logo.name} is more than the limit of {MAX_LOGO_BYTES:,} bytes")
+        elif reason := pictures.problem(head, decode=True):
             self.problem(where, key, f"{logo.name}: {reason}")
         return dataclasses.replace(obj, logo=str(logo))
 
@@ -414,7 +428,7 @@ class _Walker:
             return None
         errors_before = self.errors()
         items = [self.convert(child, item, f"{path}[{i}]", depth + 1) for i, child in enumerate(node.value)]
-        return None if self.errors() > errors_before else items
+        return None if self.stopped or self.errors() > errors_before else items
 
     def date(self, node: yaml.Node, path: str) -> dt.date | None:
         if isinstance(node, yaml.ScalarNode) and len(node.value) == 10:
@@ -443,6 +457,7 @@ class _Walker:
             return None
         self.chars += len(value)
         if self.chars > MAX_TOTAL_CHARS:
+            self.stopped = True
             if self.chars - len(value) <= MAX_TOTAL_CHARS:  # say it once
                 self.problem(node, path, f"the document's text comes to more than the limit of {MAX_TOTAL_CHARS:,} "
                              "characters (each use of an alias counts)")

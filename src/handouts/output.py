@@ -127,7 +127,9 @@ def _undo(temporaries: dict[Path, str], kept: dict[Path, str | None]) -> None:
     """Put back every file already replaced, and remove every temporary file."""
     for path, old in kept.items():
         try:
-            if old:
+            if old and path.exists() and os.path.samefile(old, path):
+                os.unlink(old)  # not replaced yet (renaming a link onto itself would do nothing)
+            elif old:
                 os.replace(old, path)
             elif path.exists() and not Path(temporaries[path]).exists():
                 path.unlink()  # it did not exist before this build

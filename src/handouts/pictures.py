@@ -31,10 +31,12 @@ def kind(data: bytes) -> str | None:
     return None
 
 
-def problem(data: bytes, max_pixels: int = MAX_PIXELS) -> str | None:
+def problem(data: bytes, max_pixels: int = MAX_PIXELS, *, decode: bool = False) -> str | None:
     """Return why the raster picture `data` cannot be used (too many pixels, a broken header), else None.
 
     Data that is not a raster picture (SVG, CSS, a font) is left to its reader: None.
+    With `decode`, a picture within the cap is also decoded, so damaged data is found
+    now (by `check`) rather than by the renderer.
     """
     if kind(data) not in ("png", "raster"):
         return None
@@ -47,6 +49,8 @@ def problem(data: bytes, max_pixels: int = MAX_PIXELS) -> str | None:
                 width, height = picture.size
                 if width * height <= max_pixels:
                     picture.verify()  # the chunks' checksums, without decoding the pixels
+            if decode and width * height <= max_pixels:
+                _decode(data)
     except Image.DecompressionBombError:
         return f"the picture has more than {max_pixels:,} pixels, the limit"
     except Exception:  # noqa: BLE001 - any header Pillow cannot read is a broken picture
@@ -54,3 +58,16 @@ def problem(data: bytes, max_pixels: int = MAX_PIXELS) -> str | None:
     if width * height > max_pixels:
         return f"the picture is {width:,} x {height:,} pixels, more than the limit of {max_pixels:,} pixels"
     return None
+
+
+def _decode(data: bytes) -> None:
+    """Decode every pixel of `data`, raising on damaged data even when WeasyPrint told Pillow to let it pass."""
+    from PIL import Image, ImageFile
+
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint sets it for every process that imports it
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
