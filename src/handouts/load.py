@@ -283,7 +283,7 @@ class _Walker:
             if not optional:
                 self.problem(node, path, f"expected {_expected(kind)}, got nothing")
             return None
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             return self.mapping(node, kind, path, depth)
         if typing.get_origin(kind) is list:
             return self.sequence(node, typing.get_args(kind)[0], path, depth)
@@ -382,6 +382,7 @@ class _Walker:
         """Return `obj` with its logo as a full path, after checking it is an SVG or a PNG of allowed size."""
         from . import pictures
 
+        assert obj.logo is not None
         where, key = _child(node, "logo"), prefix + "logo"
         if obj.logo.lower().startswith("data:"):
             data = _data_uri(obj.logo)
@@ -485,7 +486,7 @@ def _data_uri(uri: str) -> bytes | None:
         return None
 
 
-def _child(node: yaml.MappingNode, key: str) -> yaml.Node:
+def _child(node: yaml.Node, key: str) -> yaml.Node:
     """Return the value node of `key` in `node`, or `node` itself when it has no such key."""
     return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), node)
 
