@@ -69,7 +69,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
                         max_bytes=options.max_resource_bytes)
     logo = content.organisation.logo
     logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
-    if logo_data is not None:
+    if logo and logo_data is not None:
         try:
             logo_uri(logo_data)
         except NotAPicture as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from . import __version__
 from .config import CONFIG_NAME, Config, content_files, load_config
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     args = parser().parse_args(argv)
     commands = {"build": _build, "check": _check, "new": _new, "templates": _templates}
     try:
-        code = commands[args.command](args, guarded, err)
+        code = commands[args.command](args, cast(TextIO, guarded), err)
         guarded.flush()
     except BrokenPipeError:
         guarded.failed = guarded.failed or BrokenPipeError()
@@ -141,7 +141,7 @@ class _Guarded:
         self.failed: OSError | None = None if stream is not None else OSError(9, "it is closed")
 
     def write(self, text: str) -> int:
-        if self.failed is None:
+        if self.failed is None and self.stream is not None:
             try:
                 return self.stream.write(text)
             except (OSError, ValueError) as exc:  # ValueError: a closed file
@@ -149,7 +149,7 @@ class _Guarded:
         return len(text)
 
     def flush(self) -> None:
-        if self.failed is None:
+        if self.failed is None and self.stream is not None:
             try:
                 self.stream.flush()
             except (OSError, ValueError) as exc:
@@ -157,11 +157,13 @@ class _Guarded:
 
     def isatty(self) -> bool:
         try:
-            return self.failed is None and self.stream.isatty()
+            return self.failed is None and self.stream is not None and self.stream.isatty()
         except (OSError, ValueError):
             return False
 
     def fileno(self) -> int:
+        if self.stream is None:
+            raise OSError(9, "it is closed")
         return self.stream.fileno()
 
 
@@ -169,6 +171,8 @@ def _discard(stream: TextIO | None) -> None:
     """Send what is left of `stream` (a real file, such as stdout) to devnull."""
     import os
 
+    if stream is None:
+        return
     try:
         fd = stream.fileno()
     except (AttributeError, OSError, ValueError):
