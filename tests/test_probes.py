@@ -308,3 +308,23 @@ def test_line_separators_keep_the_spaces_beside_them_in_the_slide_plan(separator
     bullets = [b for slide in plan for b in slide.get("bullets", []) if "needs" in str(b)]
     assert f"Your body {separator} needs  {separator}  water." in [b if isinstance(b, str) else b.get("text")
                                                                     for b in bullets], bullets
+
+
+def test_a_logo_weasyprint_cannot_draw_is_named_at_its_key_not_as_a_data_uri(tmp_path, monkeypatch, write,
+                                                                            minimal_text):
+    from handouts import batch, pdf
+    from handouts.build import BuildOptions
+    from handouts.fetch import ResourceError
+
+    (tmp_path / "logo.png").write_bytes(png(8, 8))
+    text = minimal_text.replace("  name: Test Clinic", "  name: Test Clinic\n  logo: logo.png\n  logo_alt: A logo")
+    path = write(text)
+
+    def undrawable(html, *args, **kwargs):
+        raise ResourceError("data:image/png;base64,iVBORw0KGgo=", "WeasyPrint cannot use it as an image")
+
+    monkeypatch.setattr(pdf, "write_pdf", undrawable)
+    outcome = batch.build_one(batch.Topic(path, "."), tmp_path / "out", BuildOptions(), False)
+    line = text.splitlines().index("  logo: logo.png") + 1
+    assert outcome.errors == [f"{path}:{line}:9: organisation.logo: logo.png: WeasyPrint cannot use it as an image; "
+                              "nothing was written"]
