@@ -38,7 +38,6 @@ WALL_SECONDS = 60
 """A probe still running after this long is hung (waiting, not working) and is killed."""
 MEGABYTES = 500
 HANDOUTS = str(Path(sys.executable).with_name("handouts"))
-FORMATS = ("human", "json", "sarif")
 
 
 def png(width: int, height: int) -> bytes:
@@ -194,7 +193,7 @@ def _argv(args: list, fmt: str | None) -> list[str]:
 def _cases():
     for probe in CORPUS:
         for args in probe["runs"]:
-            formats = FORMATS if args[0] == "check" else (None,)
+            formats = probe.get("formats", ["human"]) if args[0] == "check" else [None]
             for fmt in formats:
                 label = f"{probe['name']}:{' '.join(map(str, args))}" + (f":{fmt}" if fmt else "")
                 yield pytest.param(probe, args, fmt, id=label.replace("{long}", "LONG"))
