@@ -255,7 +255,7 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
     target = out if topic.folder == "." else out / topic.folder
     try:
         loaded = load(topic.path, strict=strict, brand=options.brand, max_bytes=options.max_file_bytes,
-                      project=options.project)
+                      project=options.project, assets=options.assets)
         outcome.warnings = [str(w) for w in loaded.warnings]
         line, failed = rules.summary(loaded, options.check, strict=strict)
         outcome.warnings.append(line if topic.folder == "." else f"{topic.path}: {line}")

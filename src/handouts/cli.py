@@ -261,7 +261,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for file in files:
         try:
             loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes,
-                          project=config.root if config.found else None)
+                          project=config.root if config.found else None,
+                          assets=config.resolve(config.assets) if config.assets else None)
         except ContentInvalid as exc:  # reported as findings, with the others, on stdout
             reports.append(rules.unloaded(file, exc.problems, config.check))
             continue

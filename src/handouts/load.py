@@ -100,14 +100,16 @@ class Loaded:
 
 
 def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BYTES,
-         brand: Path | None = None, project: Path | None = None) -> Loaded:
+         brand: Path | None = None, project: Path | None = None, assets: Path | None = None) -> Loaded:
     """Return the validated content of `path`, or raise `ContentInvalid`.
 
     Unknown keys are warnings, or errors when `strict` is true. `brand` is the
     project's brand file, used unless the content names its own (see `brand.py`).
     `project` is the project folder: a content file named inside it, and its brand file,
     must really be inside it once symlinks are resolved (a file named elsewhere, e.g.
-    on the command line, must be inside the folder it is named in).
+    on the command line, must be inside the folder it is named in). A logo file must be
+    in a folder a handout may read: the content's, its brand file's, `assets`, or the
+    templates (the project's `templates/`, the bundled ones), as the build's policy says.
     """
     from .brand import merge_brand  # brand.py builds on this module's parser
 
@@ -117,7 +119,11 @@ def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BY
         raise ContentInvalid([Problem(str(path), 0, 0, "", "file is empty; expected a mapping with keys such as "
                                       "title, main_message, sections")])
     root, brand = merge_brand(root, path, brand, project)
-    walker = _Walker(str(path), strict)
+    from .bundled import BUNDLED
+
+    readable = (path.absolute().parent, *([brand.absolute().parent] if brand else []), *filter(None, [assets]),
+                *([project / "templates"] if project else []), BUNDLED)
+    walker = _Walker(str(path), strict, readable)
     content = walker.run(root, Content)
     return Loaded(content, path, walker.problems, walker.locations, brand, walker.origins)
 
@@ -234,9 +240,11 @@ def _describe(node: yaml.Node) -> str:
 class _Walker:
     """Converts a composed YAML node tree into dataclasses, collecting problems."""
 
-    def __init__(self, file: str, strict: bool):
+    def __init__(self, file: str, strict: bool, readable: tuple[Path, ...] = ()):
         self.file = file
         self.strict = strict
+        self.readable = readable
+        """The folders a logo file may be in (none given: any)."""
         self.problems: list[Problem] = []
         self.locations: dict[str, tuple[int, int]] = {}
         self.nodes = 0
@@ -399,6 +407,11 @@ class _Walker:
             return obj
         try:
             logo = logo.resolve(strict=True)
+            folders = [folder.resolve() for folder in self.readable]
+            if folders and not any(logo.is_relative_to(folder) for folder in folders):
+                self.problem(where, key, f"{logo.name}: the file is outside the allowed folders (the content's, "
+                             "the brand file's, assets and templates), once links are resolved; not read")
+                return obj
             with logo.open("rb") as handle:
                 head = handle.read(MAX_LOGO_BYTES + 1)
         except FileNotFoundError:
