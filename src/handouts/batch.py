@@ -259,7 +259,7 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
     target = out if topic.folder == "." else out / topic.folder
     try:
         loaded = load(topic.path, strict=strict, brand=options.brand, max_bytes=options.max_file_bytes,
-                      project=options.project, assets=options.assets)
+                      project=options.project, folders=(options.assets,) if options.assets else ())
         outcome.warnings = [str(w) for w in loaded.warnings]
         line, failed = rules.summary(loaded, options.check, strict=strict)
         outcome.warnings.append(line if topic.folder == "." else f"{topic.path}: {line}")
@@ -302,8 +302,11 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
             data = path.read_bytes()
             outcome.outputs[path.name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         logo = loaded.content.organisation.logo
-        for dep in (loaded.brand, topic.path.parent / logo if logo and "://" not in logo else None):
-            if dep is not None and dep.is_file():  # the brand file and the logo: editing either rebuilds
+        figures = [s.figure.src for s in loaded.content.sections if s.figure]
+        used = [str(loaded.brand) if loaded.brand else None, logo if logo and "://" not in logo else None, *figures]
+        for each in filter(None, used):
+            dep = topic.path.parent / str(each)  # the brand file and the pictures the outputs show: a change rebuilds
+            if dep.is_file():
                 outcome.deps[relative(dep, out)] = file_hash(dep)
     outcome.seconds = time.perf_counter() - started
     return outcome

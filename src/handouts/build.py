@@ -68,7 +68,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     two cores. A batch's workers already keep the cores busy, so they leave it off.
     """
     from .fetch import Fetcher, ResourceError, policy_for, read_picture
-    from .images import NotAPicture, logo_uri
+    from .images import NotAPicture, figure_type, logo_uri
     from .pdf import prepare, write_pdf
 
     content = loaded.content
@@ -85,9 +85,17 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
             raise ResourceError(_shown_logo(logo), str(exc), "organisation.logo",
                                 loaded.where("organisation.logo")) from None
 
+    figures = {}
+    for i, section in enumerate(content.sections):
+        if section.figure:
+            src = section.figure.src
+            figures[src] = read_picture(src, policy, loaded.path.parent)
+            if figure_type(figures[src]) is None:
+                raise ResourceError(src, "not a PNG, JPEG or SVG picture", f"sections[{i}].figure.src")
+
     def handout(large: bool) -> bytes:
         handout = HandoutOptions(paper=options.paper, large_print=large)
-        html = render_html(content, handout, options.look, logo=logo_data)
+        html = render_html(content, handout, options.look, logo=logo_data, figures=figures)
         try:
             return write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
         except ResourceError as exc:
@@ -112,6 +120,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
             logo=(logo, logo_data) if logo and logo_data else None,
             colour=content.organisation.colour,
             logo_alt=content.organisation.logo_alt,
+            pictures=figures,
             warn=warnings.append,
         )
         return data, warnings

@@ -262,7 +262,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes,
                           project=config.root if config.found else None,
-                          assets=config.resolve(config.assets) if config.assets else None)
+                          folders=(config.resolve(config.assets),) if config.assets else ())
         except ContentInvalid as exc:  # reported as findings, with the others, on stdout
             reports.append(rules.unloaded(file, exc.problems, config.check))
             continue

@@ -1,10 +1,11 @@
 """Images for the handout: a logo's bytes or a web address in, a `data:` URI out.
 
 `logo_uri(data)` returns an SVG or PNG logo (read by `fetch.py`, whatever its name or
-address) as a data URI, its type told by its bytes, and `qr_uri(url)` a QR code for
-`url` drawn by segno as SVG, so it prints as sharp vector paths. Both are embedded in
-the HTML itself: the PDF stage fetches nothing outside the allowed folders, and the
-bytes (so the PDF) depend only on the files' contents.
+address) as a data URI, its type told by its bytes, `figure_uri(data)` a section's PNG,
+JPEG or SVG figure (its type told by its bytes), and `qr_uri(url)` a QR code for `url`
+drawn by segno as SVG, so it prints as sharp vector paths. All are embedded in the HTML
+itself: the PDF stage fetches nothing outside the allowed folders, and the bytes (so the
+PDF) depend only on the files' contents.
 """
 
 from __future__ import annotations
@@ -30,6 +31,28 @@ def logo_uri(data: bytes, name: str = "") -> str:
     if reason := pictures.problem(data):
         raise NotAPicture(reason)
     return f"data:{_TYPES[kind]};base64,{base64.b64encode(data).decode()}"
+
+
+def figure_type(data: bytes) -> str | None:
+    """Return the MIME type of a figure's bytes, told by their first bytes: PNG, JPEG or SVG; else None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<svg", b"<?xml", b"<!--", b"<!doctype svg")) and b"<svg" in data[:65536].lower():
+        return "image/svg+xml"
+    return None
+
+
+def figure_uri(data: bytes) -> str:
+    """Return a section's PNG, JPEG or SVG figure `data` as a base64 `data:` URI, or raise ValueError.
+
+    An SVG stays an SVG, so the PDF draws it as vectors."""
+    kind = figure_type(data)
+    if kind is None:
+        raise ValueError("the figure is not a PNG, JPEG or SVG picture")
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 
 def qr_uri(url: str) -> str:
