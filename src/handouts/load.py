@@ -484,9 +484,16 @@ class _Walker:
         where = _child(node, "src")
         if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.src):
             return obj  # an address: what may be read is decided by the resource policy (fetch.py)
-        picture = (Path(self.file).parent / obj.src).resolve()
+        from . import pictures
+
+        try:
+            picture = (Path(self.file).parent / obj.src).resolve()
+            picture.is_file()
+        except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+            self.problem(where, prefix + "src", f"cannot read the figure: {getattr(exc, 'strerror', None) or exc}")
+            return obj
         if picture.suffix.lower() not in FIGURE_TYPES:
-            self.problem(where, prefix + "src", f"expected a PNG, JPEG or SVG file, got {obj.src!r}")
+            self.problem(where, prefix + "src", f"expected a PNG, JPEG or SVG file, got {excerpt(obj.src)}")
         elif not picture.is_file():
             self.problem(where, prefix + "src", f"figure file not found: {picture}")
         elif self.folders and not any(picture.is_relative_to(folder) for folder in self.folders):
@@ -497,7 +504,9 @@ class _Walker:
             self.problem(where, prefix + "src", f"the figure file is {size:,} bytes, more than the limit of "
                          f"{MAX_FIGURE_BYTES:,}; make it smaller")
         elif not _is_picture(picture):
-            self.problem(where, prefix + "src", f"{obj.src!r} is not a PNG, JPEG or SVG picture")
+            self.problem(where, prefix + "src", f"{excerpt(obj.src)} is not a PNG, JPEG or SVG picture")
+        elif reason := pictures.problem(picture.read_bytes(), decode=True):
+            self.problem(where, prefix + "src", f"{picture.name}: {reason}")
         return dataclasses.replace(obj, src=str(picture))
 
     def cell(self, node: yaml.Node, path: str) -> str | None:
