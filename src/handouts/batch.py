@@ -303,11 +303,9 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
             outcome.outputs[path.name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         logo = loaded.content.organisation.logo
         figures = [s.figure.src for s in loaded.content.sections if s.figure]
-        used = [str(loaded.brand) if loaded.brand else None, logo, *figures]
-        for each in filter(None, used):
-            if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", str(each)):
-                continue  # an address or a data: URI, not a file
-            dep = topic.path.parent / str(each)  # the brand file and the pictures the outputs show: a change rebuilds
+        files = [topic.path.parent / used for used in filter(None, [logo, *figures])
+                 if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", used)]  # not an address or a data: URI
+        for dep in filter(None, [loaded.brand, *files]):  # the brand file and the pictures: a change rebuilds
             if dep.is_file():
                 outcome.deps[relative(dep, out)] = file_hash(dep)
     outcome.seconds = time.perf_counter() - started
