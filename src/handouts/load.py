@@ -373,7 +373,8 @@ class _Walker:
         prefix = f"{path}." if path else ""
         if isinstance(obj, Organisation):
             if not _COLOUR.fullmatch(obj.colour):
-                self.problem(node, prefix + "colour", f"expected a colour like #1f4e79, got {excerpt(obj.colour)}")
+                self.problem(_child(node, "colour"), prefix + "colour",
+                             f"expected a colour like #1f4e79, got {excerpt(obj.colour)}")
             elif (ratio := contrast(obj.colour)) < MIN_TEXT_CONTRAST:
                 self.problem(_child(node, "colour"), prefix + "colour",
                              f"{obj.colour} on white has a contrast of {ratio:.1f}:1, less than the "
