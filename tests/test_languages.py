@@ -362,9 +362,9 @@ class DescribeTranslations:
         assert "translation-" not in run("check", str(topic / "en.yaml")).out
 
     def it_keeps_the_spanish_example_in_step_with_the_demo(self):
-        english = load(ROOT / "examples" / "leaky-gut" / "en.yaml").content
-        assert dataclasses.replace(english, brand=None) == dataclasses.replace(load(ROOT / "content.yaml").content,
-                                                                               brand=None)
+        english = load(ROOT / "examples" / "leaky-gut" / "en.yaml", project=ROOT).content
+        demo = load(ROOT / "content.yaml", project=ROOT).content
+        assert dataclasses.replace(english, brand=None) == dataclasses.replace(demo, brand=None)
         result = run("check", str(ROOT / "examples"), "--config", str(ROOT / "handouts.yaml"), "--format", "json")
         assert result.code == 0, result.out
         reports = {Path(r["file"]).name: r for r in json.loads(result.out)["files"]}
