@@ -129,7 +129,7 @@ class DescribeServe:
         assert len(state["pages"]["large"]) > len(state["pages"]["standard"]) >= 2
         first_page = state["pages"]["standard"][0]["src"]
         status, png, kind = served.get(first_page)
-        assert status == 200 and kind == "image/png" and png.startswith(b"\x89PNG")
+        assert status == 200 and kind == "image/jpeg" and png.startswith(b"\xff\xd8\xff")
         assert "what one article says" in served.pdf_text(state["pdfs"]["standard"])
         assert [s["title"] for s in state["slides"]][0] == state["title"]
         assert any(s["notes"] for s in state["slides"])
@@ -277,4 +277,4 @@ class DescribeTheDeckAndPages:
         pdf = preview.handout_pdf(loaded, BuildOptions(), large=False)
         pages = preview.page_images(pdf, tmp_path, "page")
         assert len(pages) == len(PdfReader(io.BytesIO(pdf)).pages)
-        assert all(p.read_bytes().startswith(b"\x89PNG") for p in pages)
+        assert all(p.read_bytes().startswith(b"\xff\xd8\xff") for p in pages)

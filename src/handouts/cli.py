@@ -262,8 +262,11 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                            brand=config.resolve(config.brand) if config.brand else None,
                            max_file_bytes=config.max_file_bytes, check=config.check, look=config.look(),
                            **_resource_options(args, config))
-    return run(paths, config, options, config.resolve(config.out), host=args.host, port=args.port,
-               open_browser=args.open, stdout=out, stderr=err)
+    try:
+        return run(paths, config, options, config.resolve(config.out), host=args.host, port=args.port,
+                   open_browser=args.open, stdout=out, stderr=err)
+    except KeyboardInterrupt:  # Ctrl-C while it was still starting: nothing to report
+        return 0
 
 
 def _port(text: str) -> int:

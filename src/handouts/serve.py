@@ -135,24 +135,34 @@ class Session:
                 self.rebuild()
 
     def rebuild(self) -> None:
-        """Check every topic, then preview the selected one stage by stage, each published when ready.
+        """Preview the selected topic stage by stage, each published when ready, and check every topic.
 
-        A newer save stops the stages still to come; an error keeps the last good preview.
+        The standard handout comes first, then the status of the topics, the large print
+        and the deck. A newer save stops the stages still to come; an error keeps the last
+        good preview.
         """
-        self.statuses = [self._status(t) for t in self.topics]
         topic = self._topic()
-        if topic is None:
-            self._bump()
-            return
         started = time.perf_counter()
+        statuses = False
         try:
-            self._build(topic, started)
+            if topic is not None:
+                statuses = self._build(topic, started)
         except ContentInvalid as exc:
             self._fail("load", [_problem(p) for p in exc.problems])
         except Exception as exc:  # a template, resource or theme error, or a bug: shown, the server goes on
-            self._fail("render", _problems(exc, topic.path))
+            self._fail("render", _problems(exc, topic.path if topic else Path()))
+        if not statuses:
+            self._statuses()
 
-    def _build(self, topic, started: float) -> None:
+    def _statuses(self) -> None:
+        shared = shared_inputs(self.options)
+        statuses = [self._status(t, shared) for t in self.topics]
+        with self.lock:
+            self.statuses = statuses
+            self._bump()
+
+    def _build(self, topic, started: float) -> bool:
+        """Preview `topic`; return whether the topics' statuses were brought up to date on the way."""
         if topic.problem:
             raise ContentInvalid([Problem(str(topic.path), 0, 0, "", topic.problem)])
         loaded = load(topic.path, brand=self.options.brand, max_bytes=self.options.max_file_bytes)
@@ -163,23 +173,26 @@ class Session:
             self.error = None
         self._publish(title=loaded.content.title, summary=report.line(), warnings=[str(w) for w in loaded.warnings],
                       findings=[_finding(f) for f in report.findings],
-                      text=[dataclasses.asdict(p) for p in preview.marked_text(loaded, report)],
-                      stale=self._stale(topic))
+                      text=[dataclasses.asdict(p) for p in preview.marked_text(loaded, report)])
         for name, large in (("standard", False), ("large", True)):
             if self._dirty.is_set():
-                return
+                return False
             pdf = preview.handout_pdf(loaded, self.options, large)
             pages = self._pages(build, name, pdf)
             self._publish(pages={**self.view.get("pages", {}), name: pages},
                           pdfs={**self.view.get("pdfs", {}), name: self._register(build, f"{name}.pdf", pdf)},
                           timings={**self.view.get("timings", {}), name: round(time.perf_counter() - started, 3)})
+            if not large:
+                self._statuses()
+                self._publish(stale=self._stale(topic, shared_inputs(self.options)))
         if self._dirty.is_set():
-            return
+            return True
         deck = preview.deck(loaded, self.options)
         slides = preview.deck_slides(deck)
         self._publish(slides=slides, pptx=self._register(build, "slides.pptx", deck),
                       timings={**self.view.get("timings", {}), "slides": round(time.perf_counter() - started, 3)})
         self.slides.submit(deck, self.workdir / build / "slides", lambda paths: self._slide_images(build, paths))
+        return True
 
     def _new_build(self) -> str:
         with self.lock:
@@ -228,7 +241,7 @@ class Session:
 
     # Status of the topics, and what to watch ----------------------------------------
 
-    def _status(self, topic) -> dict:
+    def _status(self, topic, shared: dict) -> dict:
         entry = {"slug": topic.folder, "file": str(topic.path), "errors": 0, "warnings": 0}
         try:
             loaded = load(topic.path, brand=self.options.brand, max_bytes=self.options.max_file_bytes)
@@ -241,12 +254,12 @@ class Session:
             return {**entry, "status": "errors"}
         if report.warnings:
             return {**entry, "status": "warnings"}
-        return {**entry, "status": "stale" if self._stale(topic) else "ok"}
+        return {**entry, "status": "stale" if self._stale(topic, shared) else "ok"}
 
-    def _stale(self, topic) -> str | None:
+    def _stale(self, topic, shared: dict) -> str | None:
         """Return why the topic's built outputs (in the project's output folder) are out of date, if they are."""
         manifest = Manifest.load(self.out)
-        inputs = fingerprint(topic.path, shared_inputs(self.options), manifest.deps(topic.folder), self.out)
+        inputs = fingerprint(topic.path, shared, manifest.deps(topic.folder), self.out)
         return manifest.stale_reason(topic.folder, topic.path, inputs)
 
     def watched(self) -> set[Path]:
@@ -393,7 +406,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _type(path: Path) -> str:
-    return {".png": "image/png", ".pdf": "application/pdf",
+    return {".jpg": "image/jpeg", ".pdf": "application/pdf",
             ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}.get(
                 path.suffix, "application/octet-stream")
 
@@ -435,8 +448,9 @@ def watch(session: Session, stop: threading.Event, workdir: Path) -> None:
 def run(topics: list[Path], config: Config, options: BuildOptions, out: Path, *, host: str = LOOPBACK,
         port: int = 8000, open_browser: bool = False, stdout: TextIO, stderr: TextIO) -> int:
     """Serve the preview of `topics` until SIGINT or SIGTERM; return the exit code."""
-    workdir = Path(tempfile.mkdtemp(prefix="handouts-serve-")).resolve()
     stop = threading.Event()
+    _on_signals(stop)  # before the address is printed: whoever reads it may stop the server at once
+    workdir = Path(tempfile.mkdtemp(prefix="handouts-serve-")).resolve()
     slides = preview.SlideRenderer(workdir)
     try:
         try:
@@ -455,7 +469,6 @@ def run(topics: list[Path], config: Config, options: BuildOptions, out: Path, *,
                   "preview. Use the default (127.0.0.1) unless you mean to share it.", file=stderr)
         print(f"serving the preview of {', '.join(str(t) for t in topics)} at {url} (Ctrl-C stops it)",
               file=stdout, flush=True)
-        _on_signals(stop)
         threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),
                    threading.Thread(target=session.builder, args=(stop,), daemon=True),
                    threading.Thread(target=watch, args=(session, stop, workdir), daemon=True)]
