@@ -256,7 +256,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not content_files(paths):
         print(f"{', '.join(map(str, paths))}: no .yaml content files found", file=err)
         return 1
-    args.allow_network = False
+    args.allow_network = False  # no flag for it: only `allow_network` in handouts.yaml allows the network
     theme = config.resolve(config.theme) if config.theme else None
     options = BuildOptions(paper=config.paper, theme=theme, aspect=config.aspect,
                            brand=config.resolve(config.brand) if config.brand else None,
