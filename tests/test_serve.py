@@ -82,9 +82,15 @@ class Served:
         return self.proc.returncode, out, err
 
     def kill(self) -> None:
+        """End the server after a failed test, and the LibreOffice it started (SIGKILL leaves that running)."""
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.communicate()
+        for pid in running_in(self.tmp):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 @pytest.fixture
@@ -113,6 +119,19 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
+
+
+def running_in(folder: Path) -> dict[int, str]:
+    """Return {pid: command line} of the running processes that name `folder` (a LibreOffice profile in it)."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if proc.name.isdigit() and int(proc.name) != os.getpid() and str(folder) in command:
+            found[int(proc.name)] = command
+    return found
 
 
 DEMO_TITLE = 'title: "Leaky gut and L-glutamine: what one article says"'
@@ -174,13 +193,20 @@ class DescribeServe:
         assert served.get("/state", host="evil.example:80")[0] == 403
 
     def it_stops_on_sigint_with_exit_0_and_removes_its_temporary_folder(self, served):
-        served.wait("the first preview", lambda s: s.get("pages", {}).get("standard"))
+        if preview.office():
+            state = served.wait("the slide images", lambda s: s["slide_images"] == "ready")
+            status, image, kind = served.get(state["slides"][0]["image"])
+            assert status == 200 and kind == "image/jpeg" and image.startswith(b"\xff\xd8\xff")
+            assert running_in(served.tmp), "LibreOffice runs with its profile in the temporary folder"
+        else:
+            served.wait("the first preview", lambda s: s.get("pages", {}).get("standard"))
         assert [p.name for p in served.tmp.iterdir() if p.name.startswith("handouts-serve-")]
         code, out, err = served.stop()
         assert code == 0, err
         assert "Traceback" not in err and "Traceback" not in out
         assert "stopped" in out
         assert list(served.tmp.iterdir()) == []
+        assert running_in(served.tmp) == {}, "no LibreOffice it started is left running"
 
     def it_previews_a_folder_with_the_status_of_each_topic(self, tmp_path):
         topics = tmp_path / "topics"

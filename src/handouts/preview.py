@@ -7,8 +7,10 @@ of the handout to PDF bytes (the same stages as `build.render_topic`), `deck(...
 slide deck, `deck_slides(pptx)` reads the real deck back as each slide's title, body
 text and notes, and `page_images(pdf, folder, stem)` rasterises a PDF with pypdfium2
 into JPEG files. `SlideRenderer` draws a deck as images the way an office suite will
-show it: LibreOffice headless converts it to PDF (seconds, so it runs beside the
-server, one deck at a time, newest first), then pypdfium2 rasterises it.
+show it: LibreOffice headless converts it to PDF beside the server, one deck at a time,
+newest first (one LibreOffice kept running through its Python bridge where python3-uno
+is installed, under a second a deck; otherwise a new one per deck, seconds), then
+pypdfium2 rasterises it.
 
 It imports WeasyPrint, python-pptx and pypdfium2 when first asked for a picture, never
 at import time.
@@ -20,6 +22,7 @@ import dataclasses
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Callable
@@ -194,24 +197,70 @@ def office() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+UNO_CLIENT = """
+import sys, time, uno
+from com.sun.star.beans import PropertyValue
+def prop(name, value):
+    p = PropertyValue(); p.Name = name; p.Value = value; return p
+pipe, source, target = sys.argv[1:4]
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+for attempt in range(600):
+    try:
+        context = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+        break
+    except Exception:
+        if attempt == 599:
+            raise
+        time.sleep(0.1)
+desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, (prop("Hidden", True),))
+try:
+    doc.storeToURL(uno.systemPathToFileUrl(target), (prop("FilterName", "impress_pdf_Export"),))
+finally:
+    doc.close(True)
+"""
+"""Converts a deck to PDF in a LibreOffice that is already running (argv: pipe name, .pptx, .pdf). It runs
+under a Python that has LibreOffice's `uno` module (Debian's python3-uno), not this package's."""
+
+
+def uno_python() -> str | None:
+    """Return a Python program that can import LibreOffice's `uno` module, or None."""
+    for candidate in dict.fromkeys(filter(None, ["/usr/bin/python3", shutil.which("python3")])):
+        try:
+            if subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=30).returncode == 0:
+                return candidate
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+    return None
+
+
 class SlideRenderer:
     """Draws decks as images with LibreOffice headless in a thread of its own, newest deck first.
 
     `submit(pptx, folder, done)` queues a deck (dropping any older one still waiting);
     when its images are written into `folder`, `done(paths)` is called (an empty list when
-    the conversion failed). LibreOffice's profile lives in `workdir`, never in the user's.
+    the conversion failed). Where LibreOffice's Python bridge is installed (python3-uno),
+    one LibreOffice stays running and converts each deck in well under a second;
+    otherwise each deck starts a new LibreOffice (seconds). Its profile lives in
+    `workdir`, never in the user's; `stop()` ends every process it started.
     """
 
     def __init__(self, workdir: Path, program: str | None = None, timeout: float = 120):
         self.program = program if program is not None else office()
         self.workdir = workdir
         self.timeout = timeout
+        self.method = "none"
+        """How decks are drawn: "warm" (one running LibreOffice), "cold" (one per deck) or "none"."""
+        self._uno: str | None = None
+        self._listener: subprocess.Popen | None = None
         self._waiting: tuple[bytes, Path, Callable[[list[Path]], None]] | None = None
         self._wake = threading.Condition()
         self._stopped = False
         self._process: subprocess.Popen | None = None
         self._thread = threading.Thread(target=self._run, name="slide-images", daemon=True)
         if self.program:
+            self.method = "cold"
             self._thread.start()
 
     def submit(self, pptx: bytes, folder: Path, done: Callable[[list[Path]], None]) -> None:
@@ -220,16 +269,21 @@ class SlideRenderer:
             self._wake.notify()
 
     def stop(self) -> None:
-        """Stop converting: end a running LibreOffice and the thread."""
+        """Stop converting: end LibreOffice (every process it started) and the thread."""
         with self._wake:
             self._stopped = True
             self._wake.notify()
-            if self._process is not None and self._process.poll() is None:
-                self._process.kill()
+            for process in (self._process, self._listener):
+                _end(process)
         if self._thread.is_alive():
             self._thread.join(timeout=10)
+        _end(self._listener)
 
     def _run(self) -> None:
+        self._uno = uno_python()
+        if self._uno:
+            self.method = "warm"
+            self._listen()
         while True:
             with self._wake:
                 while self._waiting is None and not self._stopped:
@@ -241,26 +295,68 @@ class SlideRenderer:
                 self._waiting = None
             done(self.render(pptx, folder))
 
+    def _pipe(self) -> str:
+        return f"handouts-serve-{os.getpid()}"
+
+    def _listen(self) -> None:
+        """Start the LibreOffice that stays running, listening on a named pipe (only this user can open it)."""
+        assert self.program
+        with self._wake:
+            if self._stopped:
+                return
+            self._listener = self._start([self.program, f"-env:UserInstallation={self._profile()}", "--headless",
+                                          "--invisible", "--norestore", "--nologo", "--nodefault",
+                                          f"--accept=pipe,name={self._pipe()};urp;"])
+
+    def _profile(self) -> str:
+        return (self.workdir / "office-profile").as_uri()
+
+    def _start(self, command: list[str]) -> subprocess.Popen:
+        # A session of its own, so that stop() can end LibreOffice's helper processes with it.
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, start_new_session=True,
+                                env={**os.environ, "HOME": str(self.workdir), "TMPDIR": str(self.workdir)})
+
     def render(self, pptx: bytes, folder: Path) -> list[Path]:
         """Return the slide images of `pptx` written into `folder` (empty if LibreOffice failed)."""
         assert self.program
         folder.mkdir(parents=True, exist_ok=True)
         source = folder / "slides.pptx"
         source.write_bytes(pptx)
-        profile = (self.workdir / "office-profile").as_uri()
-        command = [self.program, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(folder), str(source)]
-        with self._wake:
-            if self._stopped:
-                return []
-            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                             stdin=subprocess.DEVNULL, env={**os.environ, "HOME": str(self.workdir)})
-        try:
-            self._process.wait(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
         pdf = folder / "slides.pdf"
+        if self._uno:
+            self._convert([self._uno, "-c", UNO_CLIENT, self._pipe(), str(source), str(pdf)])
+            if not pdf.is_file():  # the running LibreOffice failed: start another for next time
+                with self._wake:
+                    _end(self._listener)
+                self._listen()
+        if not pdf.is_file():
+            self._convert([self.program, f"-env:UserInstallation={self._profile()}-cold", "--headless",
+                           "--norestore", "--convert-to", "pdf", "--outdir", str(folder), str(source)])
         if not pdf.is_file():
             return []
         return page_images(pdf.read_bytes(), folder, "slide", scale=1.0)
+
+    def _convert(self, command: list[str]) -> None:
+        with self._wake:
+            if self._stopped:
+                return
+            self._process = self._start(command)
+        try:
+            self._process.wait(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            _end(self._process)
+
+
+def _end(process: subprocess.Popen | None) -> None:
+    """End `process` and the processes it started in its session (it was started in a new one)."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass

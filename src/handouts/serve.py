@@ -80,7 +80,7 @@ class Session:
             topic = self._topic()
             return {"version": self.version, "folder": self.folder_mode, "topics": self.statuses,
                     "topic": self.selected, "file": str(topic.path) if topic else "", "error": self.error,
-                    "slide_images": self._slide_note(), **self.view}
+                    "slide_images": self._slide_note(), "slide_renderer": self.slides.method, **self.view}
 
     def file(self, name: str) -> Path | None:
         """Return the file made under the served `name`, or None: names are looked up, never opened as paths."""
