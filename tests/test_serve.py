@@ -177,6 +177,36 @@ class DescribeServe:
         assert "Leaky gut, fixed" in served.pdf_text(state["pdfs"]["standard"])
         assert not (project / "output").exists(), "serve never writes into the project's output folder"
 
+    def it_rebuilds_on_a_save_of_the_brand_file_or_a_template(self, project):
+        copied = subprocess.run([sys.executable, "-m", "handouts", "templates", "copy", "handout.html.j2"],
+                                cwd=project, capture_output=True, text=True)
+        assert copied.returncode == 0, copied.stderr
+        template = project / "templates" / "handout.html.j2"
+        server = Served(project, "content.yaml")
+        try:
+            server.wait("the first preview", built)
+            edit(project / "brand" / "brand.yaml", 'name: "Riverside Community Clinic"', 'name: "Hillside Clinic"')
+            state = server.wait("the new brand name", lambda s: s.get("pdfs") and "Hillside Clinic" in
+                                server.pdf_text(s["pdfs"]["standard"]))
+            assert state["error"] is None
+            before = state["pdfs"]["standard"]
+
+            lines = template.read_text().splitlines(keepends=True)
+            lines.insert(9, "{% if %}\n")
+            template.write_text("".join(lines))
+            state = server.wait("the template error", lambda s: s["error"] is not None)
+            problem = state["error"]["problems"][0]
+            assert (Path(problem["file"]).resolve(), problem["line"]) == (template.resolve(), 10)
+            assert "handout.html.j2:10: template error" in problem["text"]
+
+            del lines[9]
+            template.write_text("".join(lines))
+            server.wait("recovery after the template is fixed",
+                        lambda s: s["error"] is None and s["pdfs"]["standard"] != before)
+        finally:
+            code, _, err = server.stop()
+        assert code == 0 and "Traceback" not in err
+
     def it_serves_only_its_own_files(self, served, project):
         state = served.wait("the first preview", lambda s: s.get("pages", {}).get("standard"))
         src = state["pages"]["standard"][0]["src"]
