@@ -9,8 +9,9 @@ title N times and polls the server's state every 10 ms to time, from the save:
 - deck: the deck's slides (as text) are;
 - slide images: LibreOffice has drawn the new deck's slides.
 
-It also times LibreOffice alone converting the demo deck to PDF (a new process each time,
-as `serve` runs it), the part of the slide images that is not ours.
+It also times the two ways `serve` can draw slides: LibreOffice started anew to convert
+the demo deck to PDF (as without python3-uno), and the deck drawn as images by a
+LibreOffice kept running (through python3-uno, as `serve` does where it can).
 
     .venv/bin/python bench/serve.py            # 10 saves
     .venv/bin/python bench/serve.py --saves 20
@@ -98,6 +99,56 @@ def office_alone(deck: Path, runs: int = 3) -> list[float]:
     return seconds
 
 
+def stages(project: Path, runs: int = 5) -> dict[str, list[float]]:
+    """Return the seconds each step of the standard handout's preview takes in a warm process."""
+    from handouts import preview, rules
+    from handouts.build import BuildOptions
+    from handouts.config import load_config
+    from handouts.load import load
+
+    config = load_config(project / "handouts.yaml")
+    options = BuildOptions(brand=config.resolve(config.brand) if config.brand else None, check=config.check,
+                           look=config.look(), project=config.root.resolve())
+    times: dict[str, list[float]] = {"load": [], "check and mark": [], "PDF (WeasyPrint)": [], "page images": []}
+    with tempfile.TemporaryDirectory() as folder:
+        for n in range(runs + 1):  # the first warms the process up and is not counted
+            marks = [time.perf_counter()]
+            loaded = load(project / "content.yaml", brand=options.brand)
+            marks.append(time.perf_counter())
+            preview.marked_text(loaded, rules.check(loaded, options.check))
+            marks.append(time.perf_counter())
+            pdf = preview.handout_pdf(loaded, options, large=False)
+            marks.append(time.perf_counter())
+            preview.page_images(pdf, Path(folder), "page")
+            marks.append(time.perf_counter())
+            if n:
+                for step, (a, b) in zip(times, zip(marks, marks[1:])):
+                    times[step].append(b - a)
+    return times
+
+
+def office_warm(deck: Path, runs: int = 3) -> list[float]:
+    """Return the seconds `serve`'s slide renderer takes to draw `deck` as images once LibreOffice is running."""
+    from handouts.preview import SlideRenderer
+
+    seconds = []
+    with tempfile.TemporaryDirectory() as folder:
+        renderer = SlideRenderer(Path(folder))
+        try:
+            while renderer.method == "cold" and renderer._thread.is_alive() and renderer._uno is None:
+                time.sleep(0.1)  # it is still looking for LibreOffice's Python bridge
+            if renderer.method != "warm":
+                return []
+            renderer.render(deck.read_bytes(), Path(folder) / "first")  # waits for LibreOffice to start
+            for n in range(runs):
+                started = time.perf_counter()
+                assert renderer.render(deck.read_bytes(), Path(folder) / str(n))
+                seconds.append(time.perf_counter() - started)
+        finally:
+            renderer.stop()
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--saves", type=int, default=10)
@@ -124,6 +175,12 @@ def main() -> None:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=60)
         alone = office_alone(project / "deck.pptx")
+        warm = office_warm(project / "deck.pptx")
+        steps = stages(project)
+    print("\n| step of the standard handout, in one warm process | median |")
+    print("| --- | --- |")
+    for step, seconds in steps.items():
+        print(f"| {step} | {statistics.median(seconds):.3f} s |")
     print(f"\nload average: {os.getloadavg()[0]:.1f}, cores: {os.cpu_count()}")
     print("| from a save until the preview shows | median | slowest |")
     print("| --- | --- | --- |")
@@ -131,6 +188,8 @@ def main() -> None:
         print(f"| {part} | {statistics.median(seconds):.2f} s | {max(seconds):.2f} s |")
     if alone:
         print(f"| (LibreOffice alone: deck to PDF, new process) | {statistics.median(alone):.2f} s | {max(alone):.2f} s |")
+    if warm:
+        print(f"| (deck to slide images, LibreOffice kept running) | {statistics.median(warm):.2f} s | {max(warm):.2f} s |")
 
 
 if __name__ == "__main__":
