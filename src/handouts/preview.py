@@ -43,6 +43,8 @@ KINDS = {
 """The kind of highlight each rule's finding gets; any other rule is "other"."""
 PAGE_SCALE = 1.4
 """Pixels per PDF point of a page image (about 100 dpi: sharp on screen, quick to draw)."""
+_PDFIUM = threading.Lock()
+"""PDFium is not thread-safe: the handout's pages and the slides' are drawn one document at a time."""
 _QUOTED = re.compile(r"""(?<!-> )'((?:[^'\\]|\\.)+)'|(?<!-> )"((?:[^"\\]|\\.)+)\"""")
 
 
@@ -178,17 +180,22 @@ def page_images(pdf: bytes, folder: Path, stem: str, scale: float = PAGE_SCALE) 
     """
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(pdf)
     paths = []
-    try:
-        for number, page in enumerate(document, start=1):
-            bitmap = page.render(scale=scale)
-            path = folder / f"{stem}-{number}.jpg"
-            bitmap.to_pil().save(path, format="JPEG", quality=90, subsampling=0)
-            paths.append(path)
-            page.close()
-    finally:
-        document.close()
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            images = []
+            for page in document:
+                bitmap = page.render(scale=scale)
+                images.append(bitmap.to_pil().copy())  # its own pixels, so the bitmap can go now
+                bitmap.close()
+                page.close()
+        finally:
+            document.close()
+    for number, image in enumerate(images, start=1):  # encoding needs no lock
+        path = folder / f"{stem}-{number}.jpg"
+        image.save(path, format="JPEG", quality=90, subsampling=0)
+        paths.append(path)
     return paths
 
 
