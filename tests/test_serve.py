@@ -41,12 +41,15 @@ class Served:
         self.host, self.port = found.group(1), int(found.group(2))
         self.url = found.group()
 
-    def get(self, path: str, method: str = "GET", host: str | None = None) -> tuple[int, bytes, str]:
+    def get(self, path: str, method: str = "GET", host: str | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, bytes, str]:
         """Send `path` exactly as given (no normalising of '..'); return status, body and content type."""
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
             connection.putrequest(method, path, skip_host=True)
             connection.putheader("Host", host or f"{self.host}:{self.port}")
+            for name, value in (headers or {}).items():
+                connection.putheader(name, value)
             connection.endheaders()
             response = connection.getresponse()
             return response.status, response.read(), response.getheader("Content-Type") or ""
@@ -256,8 +259,10 @@ class DescribeServe:
             statuses = {t["slug"]: t["status"] for t in state["topics"]}
             assert statuses == {"a-good": "ok", "b-wordy": "warnings", "c-broken": "errors", "d-new": "stale"}
             assert state["folder"] is True and state["topic"] == "a-good"
-            assert server.get("/select?topic=c-broken", method="POST")[0] == 200
-            assert server.get("/select?topic=../etc", method="POST")[0] == 404
+            ours = {"X-Requested-With": "handouts"}
+            assert server.get("/select?topic=c-broken", method="POST")[0] == 403, "a form of another site"
+            assert server.get("/select?topic=../etc", method="POST", headers=ours)[0] == 404
+            assert server.get("/select?topic=c-broken", method="POST", headers=ours)[0] == 200
             state = server.wait("the broken topic's error", lambda s: s["topic"] == "c-broken" and s["error"])
             assert state["error"]["problems"][0]["line"] == 1
         finally:

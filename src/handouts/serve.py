@@ -71,6 +71,7 @@ class Session:
         self._dirty = threading.Event()
         self._serial = 0
         self._watched: set[Path] = set()
+        self._building = ""
 
     # What the page reads -------------------------------------------------------------
 
@@ -100,6 +101,8 @@ class Session:
     def _slide_note(self) -> str:
         if self.slides.program is None:
             return "unavailable: LibreOffice (soffice) is not installed, so slides are shown as text"
+        if self.view.get("slide_error"):
+            return "unavailable: " + self.view["slide_error"]
         return "ready" if self.view.get("slides") and all(s.get("image") for s in self.view["slides"]) else "pending"
 
     def _topic(self):
@@ -107,6 +110,8 @@ class Session:
 
     def _publish(self, **changes) -> None:
         with self.lock:
+            if self._building != self.selected:
+                return  # another topic was selected meanwhile: this one's stages are not shown
             self.view.update(changes)
             self._bump()
 
@@ -141,7 +146,9 @@ class Session:
         and the deck. A newer save stops the stages still to come; an error keeps the last
         good preview.
         """
-        topic = self._topic()
+        with self.lock:
+            topic = self._topic()
+            self._building = self.selected
         started = time.perf_counter()
         statuses = False
         try:
@@ -189,7 +196,7 @@ class Session:
             return True
         deck = preview.deck(loaded, self.options)
         slides = preview.deck_slides(deck)
-        self._publish(slides=slides, pptx=self._register(build, "slides.pptx", deck),
+        self._publish(slides=slides, pptx=self._register(build, "slides.pptx", deck), slide_error=None,
                       timings={**self.view.get("timings", {}), "slides": round(time.perf_counter() - started, 3)})
         self.slides.submit(deck, self.workdir / build / "slides", lambda paths: self._slide_images(build, paths))
         return True
@@ -229,6 +236,9 @@ class Session:
         with self.lock:
             if build not in self.builds or not self.view.get("pptx", "").startswith(f"/files/{build}/"):
                 return  # a newer deck replaced this one
+            if not paths:
+                self._publish(slide_error="LibreOffice could not draw this deck, so its slides are shown as text")
+                return
             slides = [dict(s) for s in self.view.get("slides", [])]
             for slide, path in zip(slides, paths):
                 slide["image"] = self._register(build, "", path=path)
@@ -236,6 +246,8 @@ class Session:
 
     def _fail(self, stage: str, problems: list[dict]) -> None:
         with self.lock:
+            if self._building != self.selected:
+                return
             self.error = {"stage": stage, "problems": problems}
             self._bump()
 
@@ -359,6 +371,10 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if not self._host_ok():
             return self._send(HTTPStatus.FORBIDDEN, b"unexpected Host header\n", "text/plain")
+        if self.headers.get("X-Requested-With") != "handouts":
+            # A page of another site can post a form here, but cannot add this header without the
+            # browser asking first (CORS), which this server never allows.
+            return self._send(HTTPStatus.FORBIDDEN, b"missing X-Requested-With: handouts\n", "text/plain")
         if url.path == "/select":
             slug = parse_qs(url.query).get("topic", [""])[0]
             if self.session.select(slug):
