@@ -11,6 +11,7 @@ from .conftest import ROOT
 
 def it_documents_every_content_key():
     doc = (ROOT / "docs" / "content.md").read_text()
-    for cls in (model.Content, model.Section, model.Term, model.Source, model.GetHelp, model.Organisation):
+    for cls in (model.Content, model.Section, model.Term, model.Source, model.GetHelp, model.Organisation,
+                model.Tier, model.Figure, model.Table):
         for field in dataclasses.fields(cls):
             assert f"| `{field.name}` |" in doc, f"{cls.__name__}.{field.name} is not in docs/content.md"

@@ -233,7 +233,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     reports = []
     for file in files:
         try:
-            loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes)
+            loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes,
+                          folders=(config.resolve(config.assets),) if config.assets else ())
         except ContentInvalid as exc:  # reported as findings, with the others, on stdout
             reports.append(rules.unloaded(file, exc.problems, config.check))
             continue

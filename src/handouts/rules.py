@@ -141,8 +141,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("action-not-addressed", "warning", "Action not addressed to the reader", "AHRQ PEMAT-P 5, 21",
          "Start with a verb or say \"you\" (\"Ask your nurse ...\", not \"Patients should ask ...\")."),
     Rule("get-help-missing", "error", "No \"when to get help\" block with a phone number",
-         "CDC Clear Communication Index 14", "List when to call under `get_help.when` and give a "
-         "`get_help.phone` number."),
+         "CDC Clear Communication Index 14", "List when to call in a `get_help` tier (emergency, urgent, "
+         "routine, or `when` with `phone`) with a phone number."),
     Rule("absolute-claim", "warning", "Absolute or promotional claim", "PIF TICK (balanced, not promotional)",
          "Say what the evidence shows and for whom; drop words like \"cure\", \"best way\", \"guaranteed\"."),
     Rule("number-unexplained", "warning", "Percentage or \"1 in N\" not explained in words",
@@ -232,10 +232,18 @@ def body_texts(content: Content) -> Iterator[tuple[str, str]]:
         yield f"summary[{i}]", point
     for i, section in enumerate(content.sections):
         yield from _section_texts(section.heading, section.points, f"sections[{i}]", "points")
+        yield from ((f"sections[{i}].steps[{j}]", step) for j, step in enumerate(section.steps))
     for i, action in enumerate(content.actions):
         yield f"actions[{i}]", action
-    yield from _section_texts(content.get_help.heading, content.get_help.when, "get_help", "when")
+    yield from help_texts(content)
     yield "disclaimer", content.disclaimer
+
+
+def help_texts(content: Content) -> Iterator[tuple[str, str]]:
+    """Yield (key path, text) of the help box: its heading, then every tier's items, most urgent first."""
+    yield "get_help.heading", content.get_help.heading
+    for _, path, tier in content.get_help.tiers():
+        yield from ((f"{path}.when[{i}]", item) for i, item in enumerate(tier.when))
 
 
 def _section_texts(heading: str, items: list[str], path: str, key: str) -> Iterator[tuple[str, str]]:
@@ -249,9 +257,10 @@ def _section_texts(heading: str, items: list[str], path: str, key: str) -> Itera
 def _readability(ctx: _Context) -> None:
     c = ctx.content
     parts = {f"sections[{i}]": list(_section_texts(s.heading, s.points, f"sections[{i}]", "points"))
+             + [(f"sections[{i}].steps[{j}]", step) for j, step in enumerate(s.steps)]
              for i, s in enumerate(c.sections)}
     parts["actions"] = [(f"actions[{i}]", a) for i, a in enumerate(c.actions)]
-    parts["get_help"] = list(_section_texts(c.get_help.heading, c.get_help.when, "get_help", "when"))
+    parts["get_help"] = list(help_texts(c))
     parts[""] = list(body_texts(c))
     for path, located in parts.items():
         texts = [text for _, text in located]
@@ -295,7 +304,7 @@ def _structure(ctx: _Context) -> None:
         if not ws or all(w in _GENERIC_WORDS for w in ws):
             ctx.add("generic-heading", path, f"The heading {heading!r} says nothing about what follows.")
     lists = [("summary", c.summary), *((f"sections[{i}].points", s.points) for i, s in enumerate(c.sections)),
-             ("actions", c.actions), ("get_help.when", c.get_help.when)]
+             ("actions", c.actions), *((f"{p}.when", t.when) for _, p, t in c.get_help.tiers())]
     for path, items in lists:
         if len(items) > LIST_ERROR:
             ctx.add("list-too-long", path, f"This list has {len(items)} items, more than {LIST_ERROR}.")
@@ -381,10 +390,9 @@ def _actions(ctx: _Context) -> None:
     if not any(addressed(a) for a in c.actions):
         ctx.add("action-missing", "actions", "No action tells the reader what to do." if c.actions
                 else "There are no actions.")
-    if not c.get_help.when:
-        ctx.add("get-help-missing", "get_help.when", "Say when the reader should get help.")
-    if len(re.findall(r"\d", c.get_help.phone)) < 3:
-        ctx.add("get-help-missing", "get_help.phone", f"{c.get_help.phone!r} is not a phone number.")
+    for _, path, tier in c.get_help.tiers():  # the loader makes sure there is one, each with items
+        if len(re.findall(r"\d", tier.phone)) < 3:
+            ctx.add("get-help-missing", f"{path}.phone", f"{tier.phone!r} is not a phone number.")
 
 
 # Claims, numbers, voice -----------------------------------------------------------------
@@ -465,4 +473,64 @@ def _governance(ctx: _Context) -> None:
                 "advice from the care team.")
 
 
-_CHECKS = (_readability, _structure, _words, _actions, _wording, _governance)
+# Clinic topics: emergencies, steps, figures, tables, sources -------------------------------
+# The rules of the parts a clinic topic can have besides bullets (docs/content.md).
+
+STEPS_LIMIT = 7
+_EMERGENCY_SIGNS = re.compile(
+    r"(?<![\d.,/-])(?:911|999|112|000)(?![\d.,/-])|\bemergency\b|\bambulance\b|\bA&E\b|"
+    r"\bchest pains?\b|\b(?:trouble|difficulty|hard|problems?) (?:breathing|to breathe)\b|"
+    r"\bshort(?:ness)? of breath\b|\bcan(?:no|')t breathe\b|\bpass(?:ed|es|ing)? out\b|\bunconscious\b|"
+    r"\bseizures?\b|\bsevere bleeding\b|\bbleeding (?:that|which) will not stop\b|"
+    r"\b(?:trouble|difficulty) (?:speaking|seeing|talking)\b|\bface (?:droop|drooping)\b|\bsuicid",
+    re.IGNORECASE)
+"""Words that mean "call the emergency number now": the numbers of North America (911), the UK
+(999), Europe (112) and Australia (000), and signs the NHS and AHA tell people to call them for."""
+_GENERIC_ALT = re.compile(r"^(?:an? )?(?:image|picture|figure|photo|photograph|diagram|drawing|graphic|icon)"
+                          r"(?: of)?\.?$|\.(?:png|jpe?g|svg)$", re.IGNORECASE)
+
+RULES.update({r.id: r for r in (
+    Rule("emergency-tier", "warning", "Emergency signs without an emergency tier",
+         "NHS and American Heart Association leaflets (call the emergency number first, apart from the clinic's)",
+         "Move what needs the emergency number into `get_help.emergency` ({phone: \"911\", when: [...]}), so it "
+         "is printed first, on page 1 and on its own slide."),
+    Rule("steps-long", "warning", f"More than {STEPS_LIMIT} steps", "CDC Clear Communication Index 8",
+         f"Keep a numbered list to {STEPS_LIMIT} steps or fewer: group steps, or split the task into two."),
+    Rule("figure-alt", "warning", "Figure's alt text says nothing", "WCAG 2.2 1.1.1; PDF/UA-1 7.3",
+         "Say what the picture shows and why it is there, in a sentence; do not repeat the caption or "
+         "give a file name."),
+    Rule("table-header", "error", "Table without a header row", "WCAG 2.2 1.3.1; PDF/UA-1 7.5",
+         "Give the table a `header:` list naming each column."),
+    Rule("source-publisher", "warning", "Source without a publisher", "PIF TICK (say who the evidence is from)",
+         "Add `publisher:` (and `year:`) to the source, e.g. \"American Heart Association\"."),
+)})
+
+
+def _clinic_topic(ctx: _Context) -> None:
+    """Find emergency signs without an emergency tier, long steps, empty alt text, tables without headers and
+    sources without publishers."""
+    c = ctx.content
+    if c.get_help.emergency is None:
+        for path, text in body_texts(c):
+            if match := _EMERGENCY_SIGNS.search(text):
+                ctx.add("emergency-tier", path, f"This text mentions {match.group()!r}, an emergency sign or "
+                        "number, but `get_help` has no `emergency` tier: a reader in trouble may call the clinic.")
+                break
+    for i, section in enumerate(c.sections):
+        path = f"sections[{i}]"
+        if len(section.steps) > STEPS_LIMIT:
+            ctx.add("steps-long", f"{path}.steps", f"These steps are {len(section.steps)}, more than {STEPS_LIMIT}.")
+        figure = section.figure
+        if figure and figure.alt and not figure.decorative:
+            alt = figure.alt.strip()
+            if _GENERIC_ALT.search(alt) or (figure.caption and alt.lower() == figure.caption.strip().lower()):
+                ctx.add("figure-alt", f"{path}.figure.alt", f"The alt text {alt!r} does not say what the picture "
+                        "shows (a file name, a generic word, or the caption again).")
+        if section.table and not section.table.header:
+            ctx.add("table-header", f"{path}.table", "This table has no header row: name each column in `header:`.")
+    for i, source in enumerate(c.sources):
+        if not source.publisher:
+            ctx.add("source-publisher", f"sources[{i}]", f"The source {source.title!r} does not say who published it.")
+
+
+_CHECKS = (_readability, _structure, _words, _actions, _wording, _governance, _clinic_topic)
