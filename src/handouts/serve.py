@@ -275,7 +275,8 @@ class Session:
         return manifest.stale_reason(topic.folder, topic.path, inputs)
 
     def watched(self) -> set[Path]:
-        """Return the folders whose files' saves rebuild: the topics', the brand's, the logos', the templates'."""
+        """Return the folders whose files' saves rebuild: the topics', the brand's, the logos', the figures',
+        the templates'."""
         folders = {t.path.absolute().parent for t in self.topics}
         folders |= {Path(f).absolute() for f in self.options.look.folders}
         if self.options.brand:
@@ -293,6 +294,10 @@ class Session:
             extra.add((loaded.path.parent / content.brand).absolute().parent)
         if content.organisation.logo:
             extra.add(Path(content.organisation.logo).absolute().parent)
+        for section in content.sections:
+            src = section.figure.src if section.figure else ""
+            if src and ":" not in src.split("/")[0]:  # a file beside the topic, not a data: URI or an address
+                extra.add((loaded.path.parent / src).absolute().parent)
         with self.lock:
             self._watched |= extra
 
