@@ -24,6 +24,7 @@ import ipaddress
 import json
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 import time
@@ -475,7 +476,8 @@ def run(topics: list[Path], config: Config, options: BuildOptions, out: Path, *,
     slides = preview.SlideRenderer(workdir)
     try:
         try:
-            server = _Server((host, port), Handler)
+            kind = type("Server", (_Server,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET})
+            server = kind((host, port), Handler)
         except OSError as exc:
             print(f"cannot listen on {host}:{port}: {exc.strerror or exc}", file=stderr)
             return 1
