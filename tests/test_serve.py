@@ -286,6 +286,12 @@ class DescribeTheCommandLine:
         result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
         assert "serve" in result.stdout and "heavy: []" in result.stdout
 
+    def it_refuses_a_topic_that_is_not_there(self, tmp_path):
+        result = subprocess.run([sys.executable, "-m", "handouts", "serve", "missing.yaml", "--port", "0"],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert (result.returncode, result.stdout) == (1, "")
+        assert "missing.yaml: no .yaml content files found" in result.stderr
+
     def it_says_when_the_port_is_taken(self, tmp_path):
         import socket
 

@@ -254,8 +254,9 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if config is None:
         return 1
     paths = args.content or [config.resolve(c) for c in config.content]
-    if not content_files(paths):
-        print(f"{', '.join(map(str, paths))}: no .yaml content files found", file=err)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing or not content_files(paths):
+        print(f"{', '.join(missing or map(str, paths))}: no .yaml content files found", file=err)
         return 1
     args.allow_network = False  # no flag for it: only `allow_network` in handouts.yaml allows the network
     theme = config.resolve(config.theme) if config.theme else None
