@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from .conftest import FIXTURES
 from .test_serve import DEMO_TITLE, WAIT, Served, built, edit, project  # noqa: F401 (a fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -72,6 +73,33 @@ def it_shows_pages_slides_and_highlights_and_updates_after_a_save(project, brows
         page.wait_for_function("() => [...document.querySelectorAll('#slides .slide')].some(s => "
                                "s.innerText.includes('what a browser sees') || "
                                "(s.querySelector('img') || {alt: ''}).alt.includes('what a browser sees'))")
+    finally:
+        code, _, err = server.stop()
+    assert code == 0 and "Traceback" not in err
+
+
+def it_lists_a_folders_topics_with_their_status_and_previews_the_one_clicked(tmp_path, browser_page):
+    topics = tmp_path / "topics"
+    topics.mkdir()
+    good = (FIXTURES / "minimal.yaml").read_text()
+    (topics / "a-first.yaml").write_text(good)
+    (topics / "b-second.yaml").write_text(good.replace("title: Test handout", "title: Second handout"))
+    (topics / "c-broken.yaml").write_text(good.replace("title: Test handout", "title: [a, b]"))
+    server = Served(tmp_path, "topics")
+    try:
+        page = browser_page
+        page.set_default_timeout(WAIT * 1000)
+        page.goto(server.url)
+        page.wait_for_function("() => document.querySelectorAll('#topics button').length === 3 && "
+                               "document.querySelector('#pages img.page')")
+        statuses = page.eval_on_selector_all("#topics button", "bs => bs.map(b => b.dataset.status)")
+        assert statuses == ["warnings", "warnings", "errors"]
+        page.locator("#topics button", has_text="b-second").click()
+        page.wait_for_function("() => document.getElementById('title').textContent === 'Second handout' && "
+                               "document.querySelector('#pages img.page')")
+        page.locator("#topics button", has_text="c-broken").click()
+        page.wait_for_function("() => document.getElementById('error').classList.contains('shown')")
+        assert "c-broken.yaml:1:" in page.inner_text("#error-text")
     finally:
         code, _, err = server.stop()
     assert code == 0 and "Traceback" not in err
