@@ -81,7 +81,7 @@ class DescribeBadContent:
         assert str(warning) == (f"{path}:23:1: warning: colour_scheme: unknown key; expected one of: "
                                 "title, main_message, summary, sections, actions, get_help, glossary, sources, "
                                 "organisation, published, review, disclaimer, subtitle, language, feedback, url, "
-                                "author, notes, brand")
+                                "author, notes, brand, check")
         [error] = problems_of(path, strict=True)
         assert error.startswith(f"{path}:23:1: colour_scheme: unknown key")
 

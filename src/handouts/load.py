@@ -278,7 +278,8 @@ class _Walker:
         prefix = f"{path}." if path else ""
         if isinstance(obj, Organisation):
             if not _COLOUR.fullmatch(obj.colour):
-                self.problem(node, prefix + "colour", f"expected a colour like #1f4e79, got {obj.colour!r}")
+                self.problem(_child(node, "colour"), prefix + "colour",
+                             f"expected a colour like #1f4e79, got {obj.colour!r}")
             elif (ratio := contrast(obj.colour)) < MIN_TEXT_CONTRAST:
                 self.problem(_child(node, "colour"), prefix + "colour",
                              f"{obj.colour} on white has a contrast of {ratio:.1f}:1, less than the "
@@ -292,7 +293,8 @@ class _Walker:
         for key in ("url", "website"):
             value = getattr(obj, key, None) if isinstance(obj, (Content, Organisation, Source)) else None
             if value and not value.startswith(("https://", "http://")):
-                self.problem(node, prefix + key, f"expected an address starting with https://, got {value!r}")
+                self.problem(_child(node, key), prefix + key,
+                             f"expected an address starting with https://, got {value!r}")
         return obj
 
     def logo(self, obj: Organisation, node: yaml.Node, prefix: str) -> Organisation:

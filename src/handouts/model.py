@@ -152,6 +152,14 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class TopicCheck:
+    """How `handouts check` treats this topic."""
+
+    accept: dict[str, str]
+    """Rules whose findings in this topic are accepted, each with the reason: {rule id: why}."""
+
+
+@dataclass(frozen=True)
 class Content:
     """One topic: everything a handout and its slide deck are made from."""
 
@@ -193,3 +201,5 @@ class Content:
     """Optional speaker notes for the title slide."""
     brand: str | None = None
     """Optional brand file (YAML of `organisation` fields), relative to this file; fills in `organisation`."""
+    check: TopicCheck | None = None
+    """Optional: findings of `handouts check` accepted for this topic, each rule with a reason."""
