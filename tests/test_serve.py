@@ -323,6 +323,14 @@ class DescribeMarkedText:
             for m in part.marks:
                 assert report.findings[m["finding"]].path in part.path
 
+    def it_marks_a_complex_word_but_not_its_alternative(self, write, minimal_text):
+        path = write(minimal_text.replace("Your body needs water.", "Utilize water to help your body use food."))
+        loaded = load(path)
+        report = rules.check(loaded)
+        point = next(p for p in preview.marked_text(loaded, report) if p.path == "sections[0].points[0]")
+        words = {(point.text[m["start"]:m["end"]], m["kind"], report.findings[m["finding"]].rule) for m in point.marks}
+        assert words == {("Utilize", "word", "plain-words")}
+
     def it_marks_the_whole_part_when_a_finding_names_no_words(self, write, minimal_text):
         path = write(minimal_text.replace("actions: [Drink a glass of water with each meal.]",
                                           "actions: [Patients should drink water.]"))
