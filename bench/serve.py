@@ -187,9 +187,11 @@ def main() -> None:
     for part, seconds in times.items():
         print(f"| {part} | {statistics.median(seconds):.2f} s | {max(seconds):.2f} s |")
     if alone:
-        print(f"| (LibreOffice alone: deck to PDF, new process) | {statistics.median(alone):.2f} s | {max(alone):.2f} s |")
+        print(f"| (LibreOffice alone: deck to PDF, new process) | {statistics.median(alone):.2f} s "
+              f"| {max(alone):.2f} s |")
     if warm:
-        print(f"| (deck to slide images, LibreOffice kept running) | {statistics.median(warm):.2f} s | {max(warm):.2f} s |")
+        print(f"| (deck to slide images, LibreOffice kept running) | {statistics.median(warm):.2f} s "
+              f"| {max(warm):.2f} s |")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from handouts import preview, rules
+from handouts.config import load_config
 from handouts.load import load
 
 from .conftest import FIXTURES, ROOT
@@ -155,10 +156,15 @@ class DescribeServe:
         assert "what one article says" in served.pdf_text(state["pdfs"]["standard"])
         assert [s["title"] for s in state["slides"]][0] == state["title"]
         assert any(s["notes"] for s in state["slides"])
-        assert state["text"][0] == {"path": "title", "line": 8, "text": state["title"], "marks": []}
+        assert {k: state["text"][0][k] for k in ("path", "line", "text")} == {"path": "title", "line": 8,
+                                                                              "text": state["title"]}
+        config = load_config(project / "handouts.yaml")
+        expected = rules.check(load(project / "content.yaml"), config.check)
+        assert [(f["rule"], f["line"]) for f in state["findings"]] == [(f.rule, f.line) for f in expected.findings]
 
         edit(project / "content.yaml", DEMO_TITLE, 'title: "Leaky gut: what one writer says"')
-        state = served.wait("the new title in the preview", lambda s: s.get("title") == "Leaky gut: what one writer says"
+        state = served.wait("the new title in the preview",
+                            lambda s: s.get("title") == "Leaky gut: what one writer says"
                             and s["pages"]["standard"][0]["src"] != first_page)
         assert "what one writer says" in served.pdf_text(state["pdfs"]["standard"])
         state = served.wait("the new title in the large print and the deck",
@@ -175,7 +181,8 @@ class DescribeServe:
         assert served.get("/")[0] == 200, "the server keeps running"
 
         edit(project / "content.yaml", "title: [Leaky gut, two]", 'title: "Leaky gut, fixed"')
-        state = served.wait("recovery after the fix", lambda s: s["error"] is None and s.get("title") == "Leaky gut, fixed"
+        state = served.wait("recovery after the fix",
+                            lambda s: s["error"] is None and s.get("title") == "Leaky gut, fixed"
                             and s["pages"]["standard"][0]["src"] not in {p["src"] for p in good_pages["standard"]})
         assert "Leaky gut, fixed" in served.pdf_text(state["pdfs"]["standard"])
         assert not (project / "output").exists(), "serve never writes into the project's output folder"

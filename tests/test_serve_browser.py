@@ -67,7 +67,8 @@ def it_shows_pages_slides_and_highlights_and_updates_after_a_save(project, brows
         panel.evaluate("p => p.scrollTop = 500")
         before = page.get_attribute("#pages img.page", "src")
         edit(content, DEMO_TITLE, 'title: "Leaky gut: what a browser sees"')
-        page.wait_for_function("() => document.getElementById('title').textContent === 'Leaky gut: what a browser sees'")
+        page.wait_for_function("() => document.getElementById('title').textContent === "
+                               "'Leaky gut: what a browser sees'")
         page.wait_for_function(f"() => document.querySelector('#pages img.page').getAttribute('src') !== {before!r}")
         assert panel.evaluate("p => p.scrollTop") == 500, "the update keeps the scroll position"
         page.wait_for_function("() => [...document.querySelectorAll('#slides .slide')].some(s => "

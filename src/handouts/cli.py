@@ -98,7 +98,8 @@ def parser() -> argparse.ArgumentParser:
                                 "output folder.")
     serve.add_argument("content", nargs="*", type=Path,
                        help="a content file or a folder of them (default: from handouts.yaml, else content.yaml)")
-    serve.add_argument("--port", type=_port, default=8000, help="the port to listen on (default: 8000; 0: any free one)")
+    serve.add_argument("--port", type=_port, default=8000,
+                       help="the port to listen on (default: 8000; 0: any free one)")
     serve.add_argument("--host", default="127.0.0.1", metavar="ADDR",
                        help="the address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--open", action="store_true", help="open the preview in the web browser")

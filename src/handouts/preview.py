@@ -33,7 +33,8 @@ from .load import Loaded
 from .rules import Finding, Report, body_texts
 
 KINDS = {
-    "smog-error": "reading", "smog-warning": "reading", "main-message": "reading", "item-long": "reading",
+    "smog-error": "reading", "smog-warning": "reading", "smog-section": "reading", "main-message": "reading",
+    "item-long": "reading",
     "lexical-density": "reading", "section-long": "reading",
     "plain-words": "word", "person-first": "word", "person-centred": "word", "complex-word": "word",
     "term-undefined": "term", "acronym-undefined": "term",
