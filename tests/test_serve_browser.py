@@ -30,7 +30,7 @@ def browser_page(tmp_path):
             context.close()
 
 
-def it_shows_pages_slides_and_highlights_and_updates_after_a_save(project, browser_page):
+def it_shows_pages_slides_and_highlights_and_updates_after_a_save(project, browser_page):  # noqa: F811
     content = project / "content.yaml"
     edit(content, "You can buy it as a supplement.", "You can buy it as a supplement. It is the best way to heal.")
     line = next(i for i, text in enumerate(content.read_text().splitlines(), 1) if "best way to heal" in text)
