@@ -1,0 +1,217 @@
+"""Fetching under the policy: what a server or an address can do wrong is refused with its reason.
+
+A real HTTP server on the loopback address answers (the policy allows the private
+network for it); name resolution is replaced only where a test needs a host name to
+resolve somewhere chosen, or to fail, without depending on the machine's DNS.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import ipaddress
+import socket
+import threading
+
+import pytest
+
+from handouts import fetch as fetching
+from handouts.fetch import MAX_RESOURCE_BYTES, Policy, ResourceError, fetch
+
+NETWORK = Policy(folders=(), allow_network=True, allow_private_network=True, max_bytes=1000)
+PUBLIC_ONLY = Policy(folders=(), allow_network=True)
+
+
+def refusal(url: str, policy: Policy = NETWORK) -> str:
+    with pytest.raises(ResourceError) as info:
+        fetch(url, policy)
+    assert info.value.resource == url
+    return info.value.reason
+
+
+class _Server(http.server.BaseHTTPRequestHandler):
+    seen: list[dict]
+
+    def do_GET(self):
+        self.seen.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
+        status, body, kind = {
+            "/missing.png": (404, b"<html>Not Found</html>", "text/html"),
+            "/broken.css": (500, b"body { color: red }", "text/css"),
+            "/style.css": (200, b"p { color: navy }", "text/css; charset=utf-8"),
+        }.get(self.path.split("?")[0], (200, b"\x89PNG picture", "image/png"))
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    """A loopback HTTP server: its port and the requests it saw (path and headers)."""
+    handler = type("Handler", (_Server,), {"seen": []})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield httpd.server_address[1], handler.seen
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    """Make name resolution answer from a table {host: [addresses]}; record every (name, port) asked."""
+    table: dict[str, list[str]] = {}
+    asked: list[tuple[str, int]] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        try:
+            ipaddress.ip_address(host)
+            addresses = [host]  # connecting to an address looks it up too
+        except ValueError:
+            asked.append((host, port))
+            addresses = table.get(host)
+        if addresses is None:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+                for a in addresses]
+
+    monkeypatch.setattr(fetching.socket, "getaddrinfo", getaddrinfo)
+    return table, asked
+
+
+class DescribeAServer:
+    def it_gives_the_body_and_its_content_type(self, server):
+        port, seen = server
+        assert fetch(f"http://127.0.0.1:{port}/style.css", NETWORK) == (b"p { color: navy }", "text/css")
+        assert fetch(f"http://127.0.0.1:{port}/logo.png", NETWORK) == (b"\x89PNG picture", "image/png")
+
+    @pytest.mark.parametrize(("path", "status"), [("/missing.png", 404), ("/broken.css", 500)])
+    def it_refuses_an_error_page_as_a_picture_or_stylesheet(self, path, status, server):
+        port, _ = server
+        assert refusal(f"http://127.0.0.1:{port}{path}") == f"the server answered HTTP {status}"
+
+    def it_asks_for_the_path_and_query_plainly_and_names_itself(self, server):
+        port, seen = server
+        fetch(f"http://127.0.0.1:{port}/logo.png?v=2#top", NETWORK)
+        fetch(f"http://127.0.0.1:{port}", NETWORK)
+        assert [s["path"] for s in seen] == ["/logo.png?v=2", "/"]
+        assert seen[0]["user-agent"] == "handouts" and seen[0]["accept-encoding"] == "identity"
+        assert seen[0]["host"] == f"127.0.0.1:{port}"
+
+    def it_connects_to_the_address_it_checked_and_names_the_host(self, server, resolver):
+        port, seen = server
+        table, asked = resolver
+        table["clinic.test"] = ["127.0.0.1"]
+        assert fetch(f"http://clinic.test:{port}/logo.png", NETWORK)[0] == b"\x89PNG picture"
+        assert asked == [("clinic.test", port)]  # resolved once: no second answer to trust
+        assert seen[0]["host"] == f"clinic.test:{port}"
+
+    def it_speaks_tls_to_an_https_address(self, server):
+        port, seen = server
+        reason = refusal(f"https://127.0.0.1:{port}/logo.png")
+        assert reason.startswith("cannot fetch: ") and "SSL" in reason.upper()
+        assert seen == []  # the plain-HTTP server never saw a request
+
+    def it_reports_a_closed_port(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]  # nothing listens on it once closed
+        reason = refusal(f"http://127.0.0.1:{port}/logo.png")
+        assert reason.startswith("cannot fetch: ") and "refused" in reason.lower()
+
+
+class DescribeAnAddress:
+    def it_reports_a_name_that_does_not_resolve(self, resolver):
+        reason = refusal("https://no-such-clinic.test/logo.png")
+        assert reason.startswith("cannot resolve 'no-such-clinic.test': ")
+
+    @pytest.mark.parametrize(("url", "port"), [("https://clinic.test/logo.png", 443),
+                                               ("http://clinic.test/logo.png", 80),
+                                               ("https://clinic.test:8443/logo.png", 8443),
+                                               ("HTTPS://clinic.test/logo.png", 443)])
+    def it_uses_the_scheme_s_default_port_unless_one_is_given(self, url, port, resolver):
+        _, asked = resolver
+        refusal(url)
+        assert asked == [("clinic.test", port)]
+
+    @pytest.mark.parametrize(("url", "reason"), [
+        ("http:///logo.png", "the address has no host name"),
+        ("http://clinic.test:99999/logo.png", "Port out of range 0-65535"),
+        ("http://[::1/logo.png", "an address without a scheme is not allowed"),
+        ("https://", "the address has no host name"),
+    ])
+    def it_refuses_a_malformed_address(self, url, reason, resolver):
+        assert reason in refusal(url)
+
+    def it_refuses_a_name_when_any_of_its_addresses_is_private(self, resolver):
+        table, _ = resolver
+        table["mixed.test"] = ["93.184.216.34", "10.0.0.8"]
+        assert "loopback, link-local or private address (10.0.0.8)" in refusal("http://mixed.test/", PUBLIC_ONLY)
+
+    def it_refuses_a_global_multicast_address(self, resolver):
+        table, _ = resolver
+        table["multi.test"] = ["ff0e::1"]
+        assert "private address (ff0e::1)" in refusal("http://multi.test/", PUBLIC_ONLY)
+
+    def it_refuses_private_addresses_wrapped_in_ipv6_only_when_not_allowed(self, resolver):
+        table, asked = resolver
+        table["wrapped.test"] = ["64:ff9b::a00:8"]
+        assert "private address (10.0.0.8)" in refusal("http://wrapped.test/", PUBLIC_ONLY)
+
+    def it_allows_a_public_address(self, resolver, monkeypatch):
+        table, _ = resolver
+        table["public.test"] = ["93.184.216.34", "2606:2800:220:1::"]
+        connected = []
+
+        def create_connection(address, timeout):
+            connected.append((address, timeout))
+            raise ConnectionRefusedError(111, "Connection refused")
+
+        monkeypatch.setattr(fetching.socket, "create_connection", create_connection)
+        assert refusal("http://public.test/logo.png", PUBLIC_ONLY).startswith("cannot fetch: ")
+        assert connected == [(("93.184.216.34", 80), fetching.TIMEOUT_SECONDS)]
+
+
+class DescribeADataUri:
+    def it_decodes_base64_and_percent_escapes_with_the_type_it_names(self):
+        png = base64.b64encode(b"\x89PNG data").decode()
+        assert fetch(f"data:image/png;base64,{png}", NETWORK) == (b"\x89PNG data", "image/png")
+        assert fetch(f"data:image/png;BASE64,{png}", NETWORK) == (b"\x89PNG data", "image/png")
+        assert fetch("data:text/css,p%20%7B%7D", NETWORK) == (b"p {}", "text/css")
+        assert fetch("data:,plain", NETWORK) == (b"plain", "text/plain")
+        assert fetch("data:;charset=utf-8,plain", NETWORK) == (b"plain", "text/plain")
+
+    def it_refuses_one_without_a_comma(self):
+        assert refusal("data:image/png;base64") == "a data: URI needs a comma before its data"
+
+    def it_refuses_invalid_base64(self):
+        assert refusal("data:image/png;base64,abc") == "the data: URI is not valid base64"
+
+    @pytest.mark.parametrize("size", [1000, 998, 999])
+    def it_accepts_base64_of_exactly_the_limit(self, size):
+        payload = base64.b64encode(b"x" * size).decode()
+        assert fetch(f"data:;base64,{payload}", NETWORK)[0] == b"x" * size
+        too_big = base64.b64encode(b"x" * 1001).decode()
+        assert refusal(f"data:;base64,{too_big}") == "more than the limit of 1,000 bytes"
+
+    def it_accepts_percent_escaped_data_of_exactly_the_limit(self):
+        assert fetch("data:," + "%41" * 1000, NETWORK)[0] == b"A" * 1000
+        assert refusal("data:," + "%41" * 1001) == "more than the limit of 1,000 bytes"
+        assert refusal("data:," + "A" * 1001) == "more than the limit of 1,000 bytes"
+
+    def it_accepts_the_default_limit_in_full(self):
+        payload = base64.b64encode(bytes(MAX_RESOURCE_BYTES)).decode()
+        data, _ = fetch(f"data:;base64,{payload}", Policy(folders=()))
+        assert len(data) == MAX_RESOURCE_BYTES
+
+    def it_refuses_an_oversized_one_before_decoding_it(self, monkeypatch):
+        decoded = []
+        monkeypatch.setattr(fetching, "unquote_to_bytes", lambda text: decoded.append(len(text)) or b"")
+        assert refusal("data:;base64," + "A" * 2000) == "more than the limit of 1,000 bytes"
+        assert refusal("data:," + "A" * 1001) == "more than the limit of 1,000 bytes"
+        assert decoded == []
