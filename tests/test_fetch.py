@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import http.server
 import ipaddress
+import os
 import socket
 import threading
 
@@ -215,3 +216,41 @@ class DescribeADataUri:
         assert refusal("data:;base64," + "A" * 2000) == "more than the limit of 1,000 bytes"
         assert refusal("data:," + "A" * 1001) == "more than the limit of 1,000 bytes"
         assert decoded == []
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+class DescribeAFile:
+    def it_reads_a_file_by_url_with_its_type_and_localhost_as_this_machine(self, tmp_path):
+        (tmp_path / "style.css").write_text("p {}")
+        (tmp_path / "notes.unknownext").write_bytes(b"?")
+        policy = Policy(folders=(tmp_path,))
+        assert fetch((tmp_path / "style.css").as_uri(), policy) == (b"p {}", "text/css")
+        assert fetch(f"file://localhost{tmp_path}/style.css", policy) == (b"p {}", "text/css")
+        assert fetch((tmp_path / "notes.unknownext").as_uri(), policy)[1] == "application/octet-stream"
+
+    def it_refuses_a_file_on_another_host_or_missing(self, tmp_path):
+        (tmp_path / "style.css").write_text("p {}")
+        policy = Policy(folders=(tmp_path,))
+        assert refusal(f"file://fileserver{tmp_path}/style.css", policy) == "files on other hosts are not allowed"
+        assert refusal((tmp_path / "gone.css").as_uri(), policy) == "file not found"
+
+    def it_accepts_a_file_of_exactly_the_limit(self, tmp_path):
+        (tmp_path / "a.png").write_bytes(b"x" * 1000)
+        assert fetch((tmp_path / "a.png").as_uri(), Policy(folders=(tmp_path,), max_bytes=1000))[0] == b"x" * 1000
+
+    @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files through /proc")
+    def it_closes_every_file_it_opens(self, tmp_path):
+        (tmp_path / "style.css").write_text("p {}")
+        (tmp_path / "big.png").write_bytes(b"x" * 2000)
+        (tmp_path / "folder.png").mkdir()
+        policy = Policy(folders=(tmp_path,), max_bytes=1000)
+        before = _open_descriptors()
+        for _ in range(20):
+            fetch((tmp_path / "style.css").as_uri(), policy)
+            for refused in ("big.png", "folder.png"):
+                with pytest.raises(ResourceError):
+                    fetch((tmp_path / refused).as_uri(), policy)
+        assert _open_descriptors() == before
