@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test clean
+.PHONY: demo test mutation clean
 
 demo: $(VENV)/.installed
 	$(BIN)/handouts build content.yaml --out output
@@ -12,6 +12,12 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	scripts/system-deps --test
 	$(BIN)/python -m pytest
+
+# Mutation testing of the core modules (slow; not part of `make test` or CI). Narrow it with
+# e.g. `make mutation MUTATION_ARGS="--sample 5 fit output"`; see docs/testing.md.
+mutation: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test,mutation]'
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 $(VENV)/.installed: pyproject.toml scripts/system-deps
 	scripts/system-deps
@@ -21,4 +27,4 @@ $(VENV)/.installed: pyproject.toml scripts/system-deps
 	touch $@
 
 clean:
-	rm -rf $(VENV) output
+	rm -rf $(VENV) output mutants

@@ -81,6 +81,19 @@ class DescribeAFailedWrite:
         monkeypatch.undo()
         assert list(tmp_path.iterdir()) == []
 
+    def it_reports_ctrl_c_that_comes_just_after_the_rename_as_ctrl_c(self, tmp_path, monkeypatch):
+        real = os.replace
+
+        def replace_then_interrupted(source, target):
+            real(source, target)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(output.os, "replace", replace_then_interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            write_atomic(tmp_path / "handout.pdf", b"%PDF new")
+        assert (tmp_path / "handout.pdf").read_bytes() == b"%PDF new"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.pdf"]
+
     def it_syncs_the_data_to_disk_before_the_rename(self, tmp_path, monkeypatch):
         steps = []
         real_fsync, real_replace = os.fsync, os.replace
@@ -133,6 +146,7 @@ class DescribeLeftovers:
         target = tmp_path / "handout[1] large.pdf"  # glob characters in the name
         write_atomic(target, b"%PDF")
         (leftover,) = made
+        assert os.path.dirname(leftover) == str(tmp_path)  # beside the output: the rename stays on one disk
         self._leftover(tmp_path, os.path.basename(leftover), STALE_SECONDS + 60)
         assert sweep(target) == [tmp_path / os.path.basename(leftover)]
         assert sorted(p.name for p in tmp_path.iterdir()) == ["handout[1] large.pdf"]
@@ -149,6 +163,7 @@ class DescribeLeftovers:
     def it_takes_the_age_from_the_time_given(self, tmp_path):
         target = tmp_path / "handout.pdf"
         leftover = self._leftover(tmp_path, ".handout.pdf.x1.tmp", 0)
+        assert sweep(target, now=leftover.stat().st_mtime + STALE_SECONDS) == []  # older than, not as old as
         assert sweep(target, now=time.time() + STALE_SECONDS - 30) == []
         assert sweep(target, now=time.time() + STALE_SECONDS + 30) == [leftover]
 
