@@ -23,6 +23,19 @@ def freetype_width(face: fit.Face, text: str, size: float) -> float:
     return ImageFont.truetype(str(face.file), 1000).getlength(text) / 1000 * size
 
 
+def exact_width(line_width: float) -> float:
+    """Return a box width whose usable share (`WIDTH_SLACK`) is exactly `line_width` in floating point."""
+    import math
+
+    width = line_width / fit.WIDTH_SLACK
+    while width * fit.WIDTH_SLACK > line_width:
+        width = math.nextafter(width, 0)
+    while width * fit.WIDTH_SLACK < line_width:
+        width = math.nextafter(width, math.inf)
+    assert width * fit.WIDTH_SLACK == line_width
+    return width
+
+
 class DescribeWidths:
     @pytest.mark.parametrize("face", [FACE, BOLD], ids=["regular", "bold"])
     @pytest.mark.parametrize("text", SENTENCES)
@@ -37,7 +50,9 @@ class DescribeWidths:
     def it_measures_a_font_it_does_not_know_wider_by_its_margin(self):
         odd, warning = fit.face_for("  Segoe UI ")
         assert odd.width("Hello", 20) == pytest.approx(FACE.width("Hello", 20) * fit.UNKNOWN_MARGIN)
-        assert warning and "Segoe UI" in warning
+        assert warning == ("font '  Segoe UI ' has no metric-compatible file here; its text is measured as "
+                           "Liberation Sans with 20% to spare")
+        assert odd.typeface == "  Segoe UI " and FACE.typeface == "Arial"
         assert fit.face_for(" CALIBRI ")[1] is None
         assert fit.face_for("Calibri", bold=True)[0].file.name == "Carlito-Bold.ttf"
 
@@ -53,8 +68,18 @@ class DescribeWrapping:
             # a more cautious wrap would break earlier: the next word must really not fit (within 5%)
             assert FACE.width(f"{line} {after.split()[0]}", 20) > 0.95 * width
 
-    def it_keeps_hard_line_breaks(self):
+    def it_keeps_hard_line_breaks_and_blank_lines(self):
         assert fit.wrap("one\ntwo\vthree", FACE, 20, 500) == ["one", "two", "three"]
+        assert fit.wrap("one\n\nthree", FACE, 20, 500) == ["one", "", "three"]
+
+    def it_keeps_on_one_line_text_exactly_as_wide_as_the_line(self):
+        for text in ("Take it with food", "Pneumonoultramicroscopicsilicovolcanoconiosis"):
+            width = exact_width(FACE.width(text, 20))
+            assert fit.wrap(text, FACE, 20, width) == [text]
+            assert fit.wrap(text + "s", FACE, 20, width) != [text + "s"]
+        word = "Pneumonoultramicroscopicsilicovolcanoconiosis"
+        width = exact_width(FACE.width(word[:10], 20))
+        assert fit.wrap(word, FACE, 20, width)[0] == word[:10]  # a cut piece may fill the line exactly
 
     def it_breaks_an_overlong_word_as_late_as_it_can(self):
         word = "Pneumonoultramicroscopicsilicovolcanoconiosis"
@@ -107,16 +132,22 @@ class DescribePacking:
         assert packing.size == fit.fit_size(few, FACE, 400, 300, 28, 18)
         assert fit.fits(few, FACE, packing.size, 400, 300) and not fit.fits(few, FACE, packing.size + 1, 400, 300)
 
-    @pytest.mark.parametrize(("count", "height"), [(30, 300), (12, 200), (9, 150)])
+    @pytest.mark.parametrize(("count", "height"), [(30, 300), (12, 200), (9, 150), (4, 44)])
     def it_splits_at_the_largest_size_needing_no_more_boxes_than_the_floor(self, count, height):
         many = [f"Point {i} says one thing about taking {i * 50} mg." for i in range(count)]
         packing = fit.pack(many, FACE, 600, height, 28, 18)
         fewest = len(fit._fill(many, FACE, 18, 600, height))
-        assert len(packing.groups) == fewest > 1
+        assert len(packing.groups) == fewest > 1 and packing.too_big == []
         assert [i for group in packing.groups for i in group] == list(range(count))
         for group in packing.groups:
             assert fit.fits([many[i] for i in group], FACE, packing.size, 600, height)
         assert packing.size == 28 or len(fit._fill(many, FACE, packing.size + 1, 600, height)) > fewest
+
+    def it_splits_at_the_floor_when_only_the_floor_needs_so_few_boxes(self):
+        many = ["Drink water.", "Rest.", "Eat well.", "Sleep."]
+        height = fit.text_height(many[:2], FACE, 18, 600)  # two to a box at 18pt, one at 19pt
+        packing = fit.pack(many, FACE, 600, height, 28, 18)
+        assert packing == fit.Packing(18, [[0, 1], [2, 3]], [])
 
     def it_fills_each_box_in_order_as_far_as_it_holds(self):
         many = [f"Point {i} says one thing." for i in range(20)]
