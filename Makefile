@@ -4,27 +4,33 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test mutation clean
+.PHONY: demo test mutation clean constraints
 
 demo: $(VENV)/.installed
 	$(BIN)/handouts build content.yaml --out output
 
 test: $(VENV)/.installed
 	scripts/system-deps --test
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 # Mutation testing of the core modules (slow; not part of `make test` or CI). Narrow it with
 # e.g. `make mutation MUTATION_ARGS="--sample 5 fit output"`; see docs/testing.md.
 mutation: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test,mutation]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,mutation]'
 	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
-$(VENV)/.installed: pyproject.toml scripts/system-deps
+$(VENV)/.installed: pyproject.toml constraints.txt scripts/system-deps
 	scripts/system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
+
+# Pin what is installed now (after adding or upgrading a dependency in pyproject.toml).
+constraints: $(VENV)/.installed
+	{ sed -n '1,3p' constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v -i -E '^(handouts|build|pyproject.hooks)=='; } > constraints.tmp
+	mv constraints.tmp constraints.txt
 
 clean:
 	rm -rf $(VENV) output mutants

@@ -14,7 +14,8 @@ import pytest
 from handouts.batch import Topic, find_topics, in_shard
 from handouts.build import BuildOptions
 from handouts.cli import main
-from handouts.manifest import MANIFEST_NAME, TEMPLATES, Manifest, shared_inputs
+from handouts.bundled import BUNDLED, NAMES, look_for
+from handouts.manifest import MANIFEST_NAME, Manifest, shared_inputs
 
 from .conftest import FIXTURES, run
 
@@ -133,22 +134,32 @@ class DescribeIncrementalBuilds:
 
 class DescribeTheManifest:
     def it_records_templates_fonts_theme_tool_and_options_each_by_name(self, tmp_path):
-        templates = tmp_path / "templates"
-        shutil.copytree(TEMPLATES, templates)
+        templates, fonts = tmp_path / "templates", tmp_path / "fonts"
+        templates.mkdir()
+        shutil.copytree(BUNDLED / "fonts", fonts)
         theme = tmp_path / "theme.pptx"
         theme.write_bytes(b"first")
-        before = shared_inputs(BuildOptions(paper="a4", theme=theme), templates)
+        options = BuildOptions(paper="a4", theme=theme, look=look_for(templates))
+        before = shared_inputs(options, fonts)
         assert before["options"] == {"paper": "a4"}
         assert before["tool"]["handouts"] and before["tool"]["weasyprint"]
-        (templates / "handout.css").write_text((templates / "handout.css").read_text() + "\n")
-        (templates / "fonts" / "AtkinsonHyperlegible-LICENSE.txt").write_text("changed")
+        assert before["templates"]["handout.css"].startswith("bundled:")
+        (templates / "handout.css").write_text((BUNDLED / "handout.css").read_text() + "\n")
+        (fonts / "AtkinsonHyperlegible-LICENSE.txt").write_text("changed")
         theme.write_bytes(b"second")
-        after = shared_inputs(BuildOptions(paper="a4", theme=theme), templates)
+        after = shared_inputs(options, fonts)
         assert [key for key in before if before[key] != after[key]] == ["templates", "fonts", "theme"]
+        assert after["templates"]["handout.css"].startswith("project:")
+        assert {k: v for k, v in after["templates"].items() if k != "handout.css"} == \
+            {k: v for k, v in before["templates"].items() if k != "handout.css"}
 
-    def it_hashes_the_templates_folder_the_renderer_uses(self):
+    def it_hashes_every_template_the_renderer_can_use(self):
         from handouts import render
-        assert TEMPLATES == render.TEMPLATES
+        from handouts.build import BuildOptions
+        used = shared_inputs(BuildOptions())["templates"]
+        assert set(used) == set(NAMES)
+        sheets = render.stylesheets(render.HandoutOptions(large_print=True))
+        assert {p.name for p in sheets} <= set(used) and all(p.parent == BUNDLED for p in sheets)
 
     def it_merges_two_builds_saving_into_one_folder(self, tmp_path):
         first, second = Manifest.load(tmp_path), Manifest.load(tmp_path)

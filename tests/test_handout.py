@@ -21,7 +21,8 @@ from pypdf import PdfReader
 
 from handouts.colour import MIN_TEXT_CONTRAST, contrast, tint
 from handouts.load import load
-from handouts.render import TEMPLATES, HandoutOptions, render_html
+from handouts.bundled import BUNDLED as TEMPLATES
+from handouts.render import HandoutOptions, render_html
 
 from .conftest import FIXTURES, ROOT, run
 

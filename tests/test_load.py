@@ -127,8 +127,8 @@ class DescribeTheCommandLine:
             result = run(command, str(path), "--out", str(tmp_path / "out")) if command == "build" else run(
                 command, str(path))
             assert result.code == 1
-            assert str(path) in result.err
-            assert "Traceback" not in result.err
+            assert str(path) in (result.out if command == "check" else result.err)  # check: a finding
+            assert "Traceback" not in result.out + result.err
         assert not (tmp_path / "out").exists()
 
     def it_exits_2_on_wrong_usage(self):

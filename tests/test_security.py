@@ -32,7 +32,8 @@ from pypdf import PdfReader
 from handouts.fetch import Policy, ResourceError, content_keys, fetch, read_picture
 from handouts.load import MAX_LIST_ITEMS, MAX_TEXT_CHARS, ContentInvalid, Loaded, load
 from handouts.output import UnsafeOutput, output_path
-from handouts.render import TEMPLATES, render_html, render_slide_plan
+from handouts.bundled import BUNDLED as TEMPLATES
+from handouts.render import render_html, render_slide_plan
 
 from .conftest import FIXTURES, run
 
@@ -354,7 +355,7 @@ class DescribeContentIsData:
         assert message == "/dev/zero: file is more than the limit of 1,000,000 bytes" and time.monotonic() - started < 2
         config = write("max_file_bytes: 100\n", "handouts.yaml")
         result = run("check", str(path), "--config", str(config))
-        assert result.code == 1 and "file is more than the limit of 100 bytes" in result.err
+        assert result.code == 1 and "file is more than the limit of 100 bytes" in result.out
         assert run("check", str(path)).code == 0
         assert "max_file_bytes: expected a whole number above 0" in run(
             "check", str(path), "--config", str(write("max_file_bytes: 0\n", "zero.yaml"))).err

@@ -73,7 +73,8 @@ def find_topics(paths: list[Path], out: Path) -> list[Topic]:
     files = content_files(paths)
     if len(paths) == 1 and len(files) == 1 and not paths[0].is_dir():
         return [Topic(files[0], ".")]
-    topics, owners = [], {}
+    topics: list[Topic] = []
+    owners: dict[str, Path] = {}
     for path in files:
         slug = path.stem if path.suffix in SUFFIXES else path.name
         problem = slug_problem(slug, out)
@@ -117,7 +118,7 @@ def run_batch(topics: list[Topic], out: Path, options, reporter: Reporter, *, st
     for topic in topics:
         inputs[topic.folder] = fingerprint(topic.path, shared, manifest.deps(topic.folder), out)
         if force and not check:
-            reason = "rebuild forced"
+            reason: str | None = "rebuild forced"
         elif options.allow_network and not check:  # what a URL serves can change unseen
             reason = "rebuilt: the network is allowed, and the manifest does not track fetched resources"
         else:
@@ -268,9 +269,10 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
     except (ResourceError, UnsafeOutput) as exc:
         outcome.errors = [f"{topic.path}: {exc}; nothing was written"]
     except jinja2.TemplateSyntaxError as exc:
-        outcome.errors = [f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"]
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        outcome.errors = [f"{where}: template error: {exc.message}; nothing was written"]
     except jinja2.TemplateError as exc:
-        outcome.errors = [f"{topic.path}: template error: {exc}"]
+        outcome.errors = [f"{_template_line(exc) or topic.path}: template error: {exc}; nothing was written"]
     except (ThemeError, ValueError) as exc:
         outcome.errors = [f"{options.theme or topic.path}: {exc}"]
     except OSError as exc:
@@ -288,6 +290,12 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
             outcome.deps[relative(dep, out)] = file_hash(dep)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _template_line(exc: BaseException) -> str | None:
+    """Return 'file:line' of the template line that raised `exc` (Jinja2 puts it in the traceback), if any."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return next((f"{f.filename}:{f.lineno}" for f in reversed(frames) if f.filename.endswith(".j2")), None)
 
 
 def default_jobs() -> int:

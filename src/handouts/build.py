@@ -15,7 +15,8 @@ from pathlib import Path
 from .config import CheckConfig
 from .load import MAX_FILE_BYTES, Loaded
 from .output import output_path, write_atomic
-from .render import TEMPLATES, HandoutOptions, render_html, render_slide_plan, stylesheets
+from .bundled import BUNDLED, DEFAULT, Look
+from .render import HandoutOptions, render_html, render_slide_plan, stylesheets
 
 HANDOUT = "handout.pdf"
 LARGE_PRINT = "handout-large-print.pdf"
@@ -36,7 +37,7 @@ class BuildOptions:
     check: CheckConfig = CheckConfig()
     """Settings of the checks each topic gets before it is built."""
     assets: Path | None = None
-    """A folder, besides templates/ and the content's folder, that handouts may read files from."""
+    """A folder, besides the templates and the content's folder, that handouts may read files from."""
     allow_network: bool = False
     """Allow http(s) resources (never private addresses unless `allow_private_network`)."""
     allow_private_network: bool = False
@@ -45,6 +46,9 @@ class BuildOptions:
     It widens what may be read, not what is made, so the manifest does not record it."""
     max_resource_bytes: int | None = None
     """The largest resource a handout may read (None: the default of `fetch.py`)."""
+    look: Look = dataclasses.field(default=DEFAULT, metadata={"record": False})
+    """Where templates are found: the project's templates/ first, then the package's. The manifest
+    records the hash of each file used instead (`Look.used`)."""
 
 
 def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
@@ -58,7 +62,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     from .slides import build_deck
 
     content = loaded.content
-    policy = policy_for(loaded.path, content, (TEMPLATES, *filter(None, [options.assets, options.project])),
+    policy = policy_for(loaded.path, content, (*options.look.folders, *filter(None, [options.assets, options.project])),
                         allow_network=options.allow_network, allow_private_network=options.allow_private_network,
                         max_bytes=options.max_resource_bytes)
     logo = content.organisation.logo
@@ -66,17 +70,18 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     outputs = {}
     for name, large in ((HANDOUT, False), (LARGE_PRINT, True)):
         handout = HandoutOptions(paper=options.paper, large_print=large)
-        html = render_html(content, handout, logo=logo_data)
-        outputs[name] = write_pdf(html, TEMPLATES, Fetcher(policy), stylesheets(handout))
+        html = render_html(content, handout, options.look, logo=logo_data)
+        outputs[name] = write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
     outputs[SLIDES] = build_deck(
-        render_slide_plan(content),
+        render_slide_plan(content, options.look),
         title=content.title,
         author=content.author or content.organisation.name,
         language=content.language,
         date=content.published,
         theme=options.theme,
+        default_theme=options.look.find("theme.pptx"),
         aspect=options.aspect,
-        logo=(logo, logo_data) if logo else None,
+        logo=(logo, logo_data) if logo and logo_data else None,
         colour=content.organisation.colour,
         logo_alt=content.organisation.logo_alt,
         warn=warn,

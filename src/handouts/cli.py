@@ -1,6 +1,6 @@
 """Command line: arguments in, an exit code out (0 ok, 1 failed, 2 usage).
 
-`main(argv)` parses the arguments and runs `build` or `check`. Expected failures (bad
+`main(argv)` parses the arguments and runs `build`, `check`, `new` or `templates`. Expected failures (bad
 content, a template error, an unwritable folder) print a message a person can act on
 and return 1, never a traceback. `build` hands its topics to `batch.py`; the PDF and slide
 stages are imported only when a topic needs building. `check` loads and checks every file
@@ -77,7 +77,23 @@ def parser() -> argparse.ArgumentParser:
                        help="check review dates as of this day (default: today)")
     for sub in (build, check):
         sub.add_argument("--config", type=Path, metavar="FILE",
-                         help=f"the project config file (default: {CONFIG_NAME} if present)")
+                         help=f"the project config file (default: the nearest {CONFIG_NAME} here or above)")
+
+    new = commands.add_parser("new", help="start a project: config, a starter topic, brand, CI workflow",
+                              description="Write a ready project into FOLDER: handouts.yaml, topics/ with "
+                              "a starter topic, brand/, a CI workflow, a pre-commit config and a README.")
+    new.add_argument("folder", type=Path, help="the new project's folder (made if missing)")
+    new.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+
+    templates = commands.add_parser("templates", help="list the bundled templates, or copy them to override",
+                                    description="`templates list` names the templates a project can "
+                                    "override; `templates copy [NAME ...]` copies them (all without a "
+                                    "NAME) into the project's templates folder, where your copy wins.")
+    templates.add_argument("action", choices=["list", "copy"])
+    templates.add_argument("names", nargs="*", metavar="NAME", help="templates to copy (default: all)")
+    templates.add_argument("--force", action="store_true", help="replace copies already there")
+    templates.add_argument("--config", type=Path, metavar="FILE",
+                           help=f"the project config file (default: the nearest {CONFIG_NAME} here or above)")
     return top
 
 
@@ -95,8 +111,9 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     out = out or sys.stdout
     err = err or sys.stderr
     args = parser().parse_args(argv)
+    commands = {"build": _build, "check": _check, "new": _new, "templates": _templates}
     try:
-        code = _build(args, out, err) if args.command == "build" else _check(args, out, err)
+        code = commands[args.command](args, out, err)
         out.flush()
     except BrokenPipeError:
         # The reader went away (`handouts check | head -1`). As Python's docs on SIGPIPE
@@ -120,15 +137,69 @@ def _discard(stream: TextIO) -> None:
     os.close(devnull)
 
 
+def _config(args: argparse.Namespace, err: TextIO) -> Config | None:
+    """Return the project config (its warnings printed), or None after printing why it cannot be used."""
+    try:
+        config = load_config(args.config, strict=getattr(args, "strict", False))
+    except ContentInvalid as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        return None
+    for warning in config.warnings:
+        print(warning, file=err)
+    return config
+
+
+def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Return the exit code of `handouts new`: a starter project written, or why not."""
+    from .project import ProjectError, new_project
+
+    try:
+        written = new_project(args.folder, force=args.force)
+    except ProjectError as exc:
+        print(exc, file=err)
+        return 1
+    for path in written:
+        print(f"wrote {path}", file=out)
+    print(f"\nNext: cd {args.folder} && handouts check && handouts build", file=out)
+    return 0
+
+
+def _templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Return the exit code of `handouts templates`: the templates listed, or copied into the project."""
+    from .bundled import NAMES
+    from .project import ProjectError, copy_templates
+
+    config = _config(args, err)
+    if config is None:
+        return 1
+    if args.action == "list":
+        look = config.look()
+        for name, what in NAMES.items():
+            used = look.find(name)
+            where = "bundled" if used.parent == look.folders[-1] else "your copy"
+            print(f"{name:18} {what} ({where}: {used})", file=out)
+        return 0
+    if not config.found:
+        print(f"no {CONFIG_NAME} here or in any folder above; run this inside a project "
+              "(`handouts new FOLDER` makes one)", file=err)
+        return 1
+    try:
+        written = copy_templates(args.names, config.resolve(config.templates), force=args.force)
+    except ProjectError as exc:
+        print(exc, file=err)
+        return 1
+    for path in written:
+        print(f"wrote {path}", file=out)
+    return 0
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Return the exit code of `handouts check`: every file loaded and checked, one report written."""
     from . import report, rules
 
-    try:
-        config = load_config(args.config, strict=args.strict)
-    except ContentInvalid as exc:
-        for problem in exc.problems:
-            print(problem, file=err)
+    config = _config(args, err)
+    if config is None:
         return 1
     unknown = rules.unknown_rules(config.check)
     if unknown:
@@ -145,11 +216,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for file in files:
         try:
             loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes)
-        except ContentInvalid as exc:
-            for problem in exc.problems:
-                print(problem, file=err)
-            errors = sum(p.severity == "error" for p in exc.problems)
-            print(f"{file}: {rules.plural(errors, 'error')}; nothing was written", file=err)
+        except ContentInvalid as exc:  # reported as findings, with the others, on stdout
             reports.append(rules.unloaded(file, exc.problems, config.check))
             continue
         for warning in loaded.warnings:
@@ -178,11 +245,8 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .build import BuildOptions
     from .progress import Reporter
 
-    try:
-        config = load_config(args.config, strict=args.strict)
-    except ContentInvalid as exc:
-        for problem in exc.problems:
-            print(problem, file=err)
+    config = _config(args, err)
+    if config is None:
         return 1
     paths = args.content or [config.resolve(c) for c in config.content]
     args.out = args.out or config.resolve(config.out)
@@ -198,7 +262,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     options = BuildOptions(paper=args.paper, theme=args.theme, aspect=args.aspect,
                            brand=config.resolve(config.brand) if config.brand else None,
-                           max_file_bytes=config.max_file_bytes, check=config.check,
+                           max_file_bytes=config.max_file_bytes, check=config.check, look=config.look(),
                            **_resource_options(args, config))
     reporter = Reporter(out, err, quiet=args.quiet, verbose=args.verbose, single=topics[0].folder == ".")
     try:

@@ -1,10 +1,13 @@
 """Project configuration: `handouts.yaml` in, a typed `Config` out.
 
-A project keeps its defaults in `handouts.yaml` (found in the current folder, or given
-with `--config`): which content files to build, where outputs go, the paper size,
-the slide master, and the thresholds of `handouts check`. Command-line options win
-over the file; the file wins over the defaults below. It is validated like content:
-every problem is reported with file, line, column and key.
+A project is a folder with a `handouts.yaml`, found by walking up from the current
+folder (as git and ruff find theirs) or given with `--config`. It says which content
+files to build, where outputs go, the paper size, the slide master, the brand file,
+a templates folder that overrides the bundled look, and the thresholds of `handouts
+check`. Every path in it is relative to the file itself, so a command gives the same
+result from any subfolder. Command-line options win over the file; the file wins over
+the defaults below. It is validated like content: every problem is reported with file,
+line, column and key; unknown keys are warnings (errors with --strict).
 """
 
 from __future__ import annotations
@@ -61,16 +64,26 @@ class Config:
     """The largest content file accepted, in bytes."""
     max_resource_bytes: int = 10_000_000
     """The largest picture, stylesheet or font a handout may read, in bytes."""
+    templates: str = "templates"
+    """A folder of templates that override the bundled ones of the same name (used when it exists)."""
     check: CheckConfig = field(default_factory=CheckConfig)
     """Settings for `handouts check`."""
     root: Path = field(default=Path("."), compare=False, metadata={"key": False})
+    """Not a key: the folder the config file is in; relative paths start there."""
     found: bool = field(default=False, compare=False, metadata={"key": False})
     """Not a key: whether a config file was read (its folder is then the project folder)."""
-    """Not a key: the folder the config file is in; relative paths start there."""
+    warnings: tuple[Problem, ...] = field(default=(), compare=False, metadata={"key": False})
+    """Not a key: what was wrong with the file but not fatal (e.g. an unknown key)."""
 
     def resolve(self, value: str) -> Path:
         """Return `value` as a path, relative to the config file's folder."""
         return self.root / value
+
+    def look(self):
+        """Return where templates are found: this project's templates folder first, then the package's."""
+        from .bundled import look_for
+
+        return look_for(self.resolve(self.templates) if self.found else None)
 
 
 def content_files(paths: list[Path]) -> list[Path]:
@@ -86,15 +99,27 @@ def content_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def find_config(start: Path | None = None) -> Path | None:
+    """Return the nearest `handouts.yaml` in `start` (default: here) or a folder above it, or None."""
+    folder = (start or Path.cwd()).absolute()
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate / CONFIG_NAME
+    return None
+
+
 def load_config(path: Path | None = None, *, strict: bool = False) -> Config:
-    """Return the project config from `path`, or `handouts.yaml` here, or the defaults."""
+    """Return the project config from `path`, or the nearest `handouts.yaml`, or the defaults."""
     if path is None:
-        path = Path(CONFIG_NAME)
-        if not path.is_file():
+        path = find_config()
+        if path is None:
             return Config()
+        if path.parent == Path.cwd().absolute():
+            path = Path(CONFIG_NAME)  # found here: name it as the person would
     root = parse(path)
     if root is None:
-        return Config(root=path.parent, found=True)
+        raise ContentInvalid([Problem(str(path), 0, 0, "", "the config file is empty; "
+                                      "it needs at least `content: [topics]` (see `handouts new`)")])
     config, warnings, _ = convert(root, Config, str(path), strict)
     errors = []
     if config.paper not in ("letter", "a4"):
@@ -105,4 +130,4 @@ def load_config(path: Path | None = None, *, strict: bool = False) -> Config:
                if getattr(config, key) < 1]
     if errors:
         raise ContentInvalid([Problem(str(path), 0, 0, "", e) for e in errors])
-    return dataclasses.replace(config, root=path.parent, found=True)
+    return dataclasses.replace(config, root=path.parent, found=True, warnings=tuple(warnings))

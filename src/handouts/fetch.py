@@ -225,7 +225,7 @@ def _checked_address(host: str, port: int, policy: Policy) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise ValueError(f"cannot resolve {host!r}: {exc}") from None
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     for address in addresses:
         ip = _embedded_ipv4(ipaddress.ip_address(address.split("%")[0]))
         if not policy.allow_private_network and (not ip.is_global or ip.is_multicast):
@@ -241,8 +241,9 @@ _Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 def _embedded_ipv4(ip: _Address) -> _Address:
     """Return the IPv4 address an IPv6 one stands for (mapped, 6to4, NAT64), else `ip`."""
     if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped or ip.sixtofour:
-            return ip.ipv4_mapped or ip.sixtofour
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is not None:
+            return embedded
         if ip in _NAT64:
             return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return ip

@@ -25,9 +25,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from .render import TEMPLATES
-
-FONTS = TEMPLATES / "fonts"
+from .bundled import FONTS
 LINE = 1.2
 """Line height as a multiple of the font size; slides.py sets exactly this spacing."""
 PARAGRAPH_GAP = 0.4

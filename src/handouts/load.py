@@ -197,7 +197,7 @@ class _Walker:
             if not optional:
                 self.problem(node, path, f"expected {_expected(kind)}, got nothing")
             return None
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             return self.mapping(node, kind, path, depth)
         if typing.get_origin(kind) is list:
             return self.sequence(node, typing.get_args(kind)[0], path, depth)
@@ -285,6 +285,7 @@ class _Walker:
 
     def logo(self, obj: Organisation, node: yaml.Node, prefix: str) -> Organisation:
         """Return `obj` with its logo as a full path, after checking the file is an SVG or PNG."""
+        assert obj.logo is not None
         where = _child(node, "logo")
         if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.logo):
             return obj  # an address: what may be read is decided by the resource policy (fetch.py)
@@ -333,7 +334,7 @@ class _Walker:
         return value
 
 
-def _child(node: yaml.MappingNode, key: str) -> yaml.Node:
+def _child(node: yaml.Node, key: str) -> yaml.Node:
     """Return the value node of `key` in `node`, or `node` itself when it has no such key."""
     return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), node)
 

@@ -22,12 +22,11 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from .bundled import DEFAULT, FONTS
 from .output import write_atomic
 
 MANIFEST_NAME = ".handouts-manifest.json"
 FORMAT = 1
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-"""The same folder as `render.TEMPLATES`, named here so that importing it costs nothing."""
 PACKAGES = ("weasyprint", "pydyf", "fonttools", "python-pptx", "jinja2", "pyyaml")
 """Libraries whose version changes the bytes of an output."""
 
@@ -51,11 +50,12 @@ def tree_hash(folder: Path, *, skip: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def shared_inputs(options, templates: Path = TEMPLATES) -> dict:
+def shared_inputs(options, fonts: Path = FONTS) -> dict:
     """Return the inputs every topic of a build shares: templates, fonts, theme, tool, options.
 
     `options` is a `BuildOptions`; a field holding a path is recorded by its file's hash,
-    so moving a theme does not force a rebuild but editing it does.
+    so moving a theme does not force a rebuild but editing it does. Each template is
+    recorded by name with where it came from (the project or the package) and its hash.
     """
     recorded = {}
     for field in dataclasses.fields(options):
@@ -64,15 +64,15 @@ def shared_inputs(options, templates: Path = TEMPLATES) -> dict:
             recorded[field.name] = file_hash(value) if isinstance(value, Path) else value
     theme = recorded.pop("theme", None)
     code = Path(__file__).parent
-    tool = {"handouts": __version__, "code": tree_hash(code, skip=code / "__pycache__")}
+    tool: dict[str, str | None] = {"handouts": __version__, "code": tree_hash(code, skip=code / "__pycache__")}
     for package in PACKAGES:
         try:
             tool[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             tool[package] = None
     return {
-        "templates": tree_hash(templates, skip=templates / "fonts"),
-        "fonts": tree_hash(templates / "fonts") if (templates / "fonts").is_dir() else None,
+        "templates": getattr(options, "look", DEFAULT).used(),
+        "fonts": tree_hash(fonts) if fonts.is_dir() else None,
         "theme": theme,
         "tool": tool,
         "options": json.loads(json.dumps(recorded, default=str, sort_keys=True)),

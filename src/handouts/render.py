@@ -1,10 +1,11 @@
-"""Render: typed `Content` in, text out, through the Jinja2 templates in `templates/`.
+"""Render: typed `Content` in, text out, through the Jinja2 templates of a `Look`.
 
 `render_html(content, options)` returns the handout as one HTML document for `pdf.py`,
 with only the per-topic styles inline (paper size, brand colours, body size);
 `stylesheets(options)` names the print CSS files `pdf.py` applies to it, which a warm
 process parses once and reuses. `render_slide_plan(content)` returns the deck as a list of
-slide dicts for `slides.py`, planned by `slides.yaml.j2`. Autoescape is on for HTML and
+slide dicts for `slides.py`, planned by `slides.yaml.j2`. Each template is looked up in
+the project's `templates/` first, then in the package (`bundled.py`). Autoescape is on for HTML and
 undefined names are errors; content text is only ever passed as data, never parsed as
 a template.
 """
@@ -20,11 +21,11 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from .bundled import DEFAULT, Look
 from .colour import tint
 from .images import logo_uri, qr_uri
 from .model import Content
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 _PLAN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """The slide plan is our template's output, so libyaml's safe loader (when PyYAML has it) reads
 it, several times faster than the pure Python one; content files keep the pure Python
@@ -41,10 +42,10 @@ class HandoutOptions:
 
 
 @cache
-def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
-    """Return the Jinja2 environment for `folder`: strict, autoescaped HTML."""
+def environment(look: Look = DEFAULT) -> jinja2.Environment:
+    """Return the Jinja2 environment for `look`: strict, autoescaped HTML, the project's templates first."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder) for folder in look.folders]),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -60,30 +61,28 @@ def _long_date(value: dt.date) -> str:
     return f"{value.strftime('%B')} {value.day}, {value.year}"
 
 
-def render_html(content: Content, options: HandoutOptions = HandoutOptions(), folder: Path = TEMPLATES,
+def render_html(content: Content, options: HandoutOptions = HandoutOptions(), look: Look = DEFAULT,
                 logo: bytes | None = None) -> str:
     """Return the handout for `content` as a complete HTML document.
 
     `logo` is the bytes of `content.organisation.logo`, read under the resource policy;
     without them the handout has no logo.
     """
-    template = environment(folder).get_template("handout.html.j2")
+    template = environment(look).get_template("handout.html.j2")
     logo_src = logo_uri(logo, content.organisation.logo) if logo and content.organisation.logo else None
     return template.render(c=content, paper=PAPER_SIZES[options.paper], large=options.large_print,
                            logo_src=logo_src)
 
 
-def stylesheets(options: HandoutOptions = HandoutOptions(), folder: Path = TEMPLATES) -> list[Path]:
+def stylesheets(options: HandoutOptions = HandoutOptions(), look: Look = DEFAULT) -> list[Path]:
     """Return the CSS files the handout HTML is drawn with, in cascade order."""
-    sheets = [folder / "handout.css"]
-    if options.large_print:
-        sheets.append(folder / "handout-large.css")
-    return sheets
+    names = ["fonts.css", "handout.css"] + (["handout-large.css"] if options.large_print else [])
+    return [look.find(name) for name in names]
 
 
-def render_slide_plan(content: Content, folder: Path = TEMPLATES) -> list[dict]:
+def render_slide_plan(content: Content, look: Look = DEFAULT) -> list[dict]:
     """Return the slides for `content`: dicts with layout, title, bullets and notes."""
-    text = environment(folder).get_template("slides.yaml.j2").render(c=content)
+    text = environment(look).get_template("slides.yaml.j2").render(c=content)
     try:
         plan = yaml.load(text, Loader=_PLAN_LOADER)
     except yaml.YAMLError as exc:

@@ -44,14 +44,15 @@ def _use_colour(stream: TextIO) -> bool:
 def as_text(reports: list[Report], colour: bool = False) -> str:
     """Return the findings as lines a person reads: where, what, how to fix it, and the source.
 
-    Each file that loaded gets its findings and a line with its counts and grade; then
+    Each file gets its findings and a line with its counts and grade (a file that did not
+    load, its loading errors as `content-invalid` findings); then
     come the rules the project turned off and, when several files were checked, the
     totals over all of them.
     """
     def paint(text: str, kind: str) -> str:
         return f"{_COLOURS[kind]}{text}\033[0m" if colour else text
 
-    text = "".join(_file_text(r, paint) for r in reports if r.loaded)
+    text = "".join(_file_text(r, paint) for r in reports)
     for rule, reason in _disabled(reports).items():
         text += paint(f"rule {rule} is turned off: {reason}", "dim") + "\n"
     if len(reports) > 1:
@@ -77,6 +78,8 @@ def _file_text(report: Report, paint) -> str:
     grade = (f" (whole handout: SMOG {whole.smog:.1f}, Flesch-Kincaid {whole.fk_grade:.1f}, "
              f"reading ease {whole.reading_ease:.0f})") if whole and whole.words else ""
     verdict = paint("ok", "ok") if not report.findings else report.line().removeprefix("check: ")
+    if not report.loaded:
+        verdict = f"did not load ({verdict}); fix these first"
     lines.append(f"{report.file}: {verdict}{grade}")
     return "\n".join(lines) + "\n"
 

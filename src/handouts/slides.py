@@ -31,9 +31,9 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches, Length, Pt
 
 from . import fit
-from .render import TEMPLATES
+from .bundled import BUNDLED
 
-DEFAULT_THEME = TEMPLATES / "theme.pptx"
+DEFAULT_THEME = BUNDLED / "theme.pptx"
 LAYOUT_NAMES = {
     "title": ("Title Slide", "Title"),
     "section": ("Section Header", "Section"),
@@ -57,10 +57,12 @@ class ThemeError(ValueError):
 def build_deck(plan: list[dict], *, title: str, author: str, language: str, date: dt.date,
                theme: Path | None = None, aspect: str | None = "16:9",
                logo: tuple[str, bytes] | None = None, logo_alt: str | None = None,
-               colour: str | None = None, warn: Callable[[str], None] | None = None) -> bytes:
+               colour: str | None = None, warn: Callable[[str], None] | None = None,
+               default_theme: Path = DEFAULT_THEME) -> bytes:
     """Return a .pptx with the slides of `plan`, split where text does not fit.
 
-    `theme` is a .pptx whose master and layouts are used (default: the bundled one);
+    `theme` is an organisation's own .pptx whose master and layouts are used (default:
+    `default_theme`, the bundled one or a project's copy of it, which takes the brand colour);
     `aspect` is "16:9" or "4:3" (None keeps the master's own); `logo` (its file name and
     bytes, read under the resource policy) goes on the title slide with `logo_alt` as
     its alt text; `colour` (#rrggbb, the brand colour)
@@ -69,7 +71,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     """
     warnings: list[str] = []
     try:
-        prs = Presentation(str(theme or DEFAULT_THEME))
+        prs = Presentation(str(theme or default_theme))
     except (PythonPptxError, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise ThemeError(f"cannot open the theme as a PowerPoint file: {exc}") from None
     _drop_slides(prs)
