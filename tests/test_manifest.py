@@ -33,15 +33,16 @@ def _normal(name: str) -> str:
 class Options:
     paper: str = "a4"
     theme: Path | None = None
+    folders: tuple = ()
     jobs: int = dataclasses.field(default=1, metadata={"record": False})
 
 
 @pytest.fixture
 def templates(tmp_path) -> Path:
-    folder = tmp_path / "templates"
-    (folder / "fonts").mkdir(parents=True)
-    (folder / "handout.css").write_text("p {}")
-    (folder / "fonts" / "Font.ttf").write_bytes(b"font")
+    """A fonts folder holding one font (named for the templates it sits beside)."""
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    (folder / "Font.ttf").write_bytes(b"font")
     return folder
 
 
@@ -64,13 +65,16 @@ class DescribeHashes:
         (tmp_path / "one" / "a.css").write_text("changed")
         assert tree_hash(tmp_path / "one") != first
 
-    def it_skips_the_folder_it_is_told_to(self, tmp_path):
+    def it_skips_the_folder_it_is_told_to_and_only_that(self, tmp_path):
         (tmp_path / "cache").mkdir()
         (tmp_path / "a.py").write_text("a")
+        (tmp_path / "z.py").write_text("z")
         before = tree_hash(tmp_path, skip=tmp_path / "cache")
         (tmp_path / "cache" / "a.pyc").write_bytes(b"\0")
         assert tree_hash(tmp_path, skip=tmp_path / "cache") == before
         assert tree_hash(tmp_path) != before
+        (tmp_path / "z.py").write_text("changed")  # sorted after the skipped folder
+        assert tree_hash(tmp_path, skip=tmp_path / "cache") != before
 
 
 class DescribeSharedInputs:
@@ -78,16 +82,28 @@ class DescribeSharedInputs:
         theme = tmp_path / "theme.pptx"
         theme.write_bytes(b"theme")
         assert shared_inputs(Options(), templates)["options"] == {}
-        inputs = shared_inputs(Options(paper="letter", theme=theme, jobs=4), templates)
-        assert inputs["options"] == {"paper": "letter"}  # jobs does not change the bytes: not recorded
+        inputs = shared_inputs(Options(paper="letter", theme=theme, jobs=4, folders=(Path("assets"),)), templates)
+        # jobs does not change the bytes: not recorded; values JSON lacks are recorded as text
+        assert inputs["options"] == {"paper": "letter", "folders": ["assets"]}
         assert inputs["theme"] == hashlib.sha256(b"theme").hexdigest()
 
     def it_keeps_fonts_apart_from_the_other_templates(self, templates):
         before = shared_inputs(Options(), templates)
-        (templates / "fonts" / "Font.ttf").write_bytes(b"new font")
+        (templates / "Font.ttf").write_bytes(b"new font")
         after = shared_inputs(Options(), templates)
         assert before["templates"] == after["templates"] and before["fonts"] != after["fonts"]
         assert shared_inputs(Options(), templates.parent / "no-fonts-here")["fonts"] is None
+
+    def it_does_not_count_compiled_code_as_a_change(self, templates):
+        cache = Path(manifests.__file__).parent / "__pycache__"
+        cache.mkdir(exist_ok=True)
+        before = shared_inputs(Options(), templates)["tool"]["code"]
+        compiled = cache / f"zz-{os.getpid()}.cpython-311.pyc"
+        try:
+            compiled.write_bytes(b"compiled")
+            assert shared_inputs(Options(), templates)["tool"]["code"] == before
+        finally:
+            compiled.unlink(missing_ok=True)
 
     def it_records_the_version_of_every_library_that_shapes_the_outputs(self, templates):
         tool = shared_inputs(Options(), templates)["tool"]
@@ -179,6 +195,15 @@ class DescribeStaleness:
         assert book.stale_reason("topic", content, inputs) == "topic/handout.pdf was modified"
 
 
+    def it_reads_entries_that_lack_inputs_or_outputs(self, tmp_path):
+        content = tmp_path / "topic.yaml"
+        content.write_text("title: x")
+        book = Manifest(tmp_path, {"bare": {"content": "topic.yaml"},
+                                   "done": {"content": "topic.yaml", "inputs": {"content": "1"}}})
+        assert book.stale_reason("bare", content, {"content": "1"}) == "content changed"
+        assert book.stale_reason("done", content, {"content": "1"}) is None
+
+
 class DescribeEntries:
     def it_gives_the_extra_files_of_a_topic(self, tmp_path):
         book = Manifest(tmp_path, {"t": {"inputs": {"deps": {"logo.png": "h"}}}, "bare": {}})
@@ -209,6 +234,42 @@ class DescribeLoadingAndSaving:
         assert book.entries == {}
         assert book.problem.startswith(f"{tmp_path / MANIFEST_NAME}: {why}")
         assert book.problem.endswith("every topic will be rebuilt")
+
+    def it_replaces_an_unusable_manifest_at_the_next_save(self, tmp_path):
+        for text in ("{not json", '{"format": 99}'):
+            (tmp_path / MANIFEST_NAME).write_text(text)
+            book = Manifest.load(tmp_path)
+            book.record("a", tmp_path / "a.yaml", {}, {})
+            book.save()
+            assert set(Manifest.load(tmp_path).entries) == {"a"} and Manifest.load(tmp_path).problem is None
+
+    def it_creates_the_output_folder_and_its_parents(self, tmp_path):
+        book = Manifest.load(tmp_path / "site" / "out")
+        book.record("a", tmp_path / "a.yaml", {}, {})
+        book.save()
+        assert set(Manifest.load(tmp_path / "site" / "out").entries) == {"a"}
+
+    def it_saves_again_after_more_changes(self, tmp_path):
+        book = Manifest.load(tmp_path)
+        book.record("a", tmp_path / "a.yaml", {}, {})
+        book.save()
+        book.record("b", tmp_path / "b.yaml", {}, {})
+        book.forget("a")
+        assert set(book.entries) == {"b"}
+        book.forget("never-built")
+        book.save()
+        assert set(Manifest.load(tmp_path).entries) == {"b"}
+
+    def it_forgets_a_topic_another_build_already_removed(self, tmp_path):
+        first = Manifest.load(tmp_path)
+        first.record("a", tmp_path / "a.yaml", {}, {})
+        first.save()
+        one, two = Manifest.load(tmp_path), Manifest.load(tmp_path)
+        one.forget("a")
+        two.forget("a")
+        one.save()
+        two.save()
+        assert Manifest.load(tmp_path).entries == {}
 
     def it_writes_nothing_when_nothing_changed(self, tmp_path):
         Manifest.load(tmp_path / "out").save()
