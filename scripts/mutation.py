@@ -46,6 +46,10 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1)")
     args = parser.parse_args()
     mutmut = str(Path(sys.executable).parent / "mutmut")
+    link = Path("mutants/src/handouts/templates")  # mutmut copies files, not the checkout's link to templates/
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.is_symlink():
+        link.symlink_to(Path("../../templates"), target_is_directory=True)
     lines = []
     for module in args.modules:
         subprocess.run([mutmut, "run", "--max-children", str(args.jobs), pattern(module, args.sample)],

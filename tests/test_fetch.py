@@ -35,6 +35,13 @@ class _Server(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.seen.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
+        if self.path.startswith("/status/"):
+            self.send_response(int(self.path.rsplit("/", 1)[1]))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.path == "/endless":
+            return self.endless()
         status, body, kind = {
             "/missing.png": (404, b"<html>Not Found</html>", "text/html"),
             "/broken.css": (500, b"body { color: red }", "text/css"),
@@ -45,6 +52,19 @@ class _Server(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def endless(self):
+        """Send up to 256 MB without a length; note in `seen` whether the reader hung up first."""
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        chunk = b"x" * 65536
+        try:
+            for _ in range(4096):
+                self.wfile.write(chunk)
+            self.seen.append({"path": "sent everything"})
+        except OSError:
+            self.seen.append({"path": "reader hung up"})
 
     def log_message(self, *args):
         pass
@@ -96,6 +116,25 @@ class DescribeAServer:
         port, _ = server
         assert refusal(f"http://127.0.0.1:{port}{path}") == f"the server answered HTTP {status}"
 
+    @pytest.mark.parametrize(("status", "reason"), [
+        (300, "the server redirects (HTTP 300); redirects are not followed"),
+        (399, "the server redirects (HTTP 399); redirects are not followed"),
+        (400, "the server answered HTTP 400"),
+        (204, "the server answered HTTP 204"),
+    ])
+    def it_follows_no_redirect_and_takes_only_a_200(self, status, reason, server):
+        port, _ = server
+        assert refusal(f"http://127.0.0.1:{port}/status/{status}") == reason
+
+    def it_stops_reading_a_server_that_sends_without_end_at_the_limit(self, server):
+        port, seen = server
+        assert refusal(f"http://127.0.0.1:{port}/endless") == "more than the limit of 1,000 bytes"
+        for _ in range(100):  # the server notices the hang-up on its next write
+            if len(seen) == 2:
+                break
+            threading.Event().wait(0.05)
+        assert seen[1] == {"path": "reader hung up"}
+
     def it_asks_for_the_path_and_query_plainly_and_names_itself(self, server):
         port, seen = server
         fetch(f"http://127.0.0.1:{port}/logo.png?v=2#top", NETWORK)
@@ -127,6 +166,17 @@ class DescribeAServer:
 
 
 class DescribeAnAddress:
+    def it_says_how_to_allow_the_network_when_it_is_off(self):
+        assert refusal("https://clinic.test/logo.png", Policy(folders=())) == (
+            "network access is off; allow it with --allow-network or allow_network: true in handouts.yaml")
+
+    def it_says_how_to_allow_a_private_address(self, resolver):
+        table, _ = resolver
+        table["intranet.test"] = ["192.168.1.10"]
+        assert refusal("http://intranet.test/logo.png", PUBLIC_ONLY) == (
+            "intranet.test is a loopback, link-local or private address (192.168.1.10); allow it with "
+            "allow_private_network: true in handouts.yaml")
+
     def it_reports_a_name_that_does_not_resolve(self, resolver):
         reason = refusal("https://no-such-clinic.test/logo.png")
         assert reason.startswith("cannot resolve 'no-such-clinic.test': ")
@@ -143,11 +193,12 @@ class DescribeAnAddress:
     @pytest.mark.parametrize(("url", "reason"), [
         ("http:///logo.png", "the address has no host name"),
         ("http://clinic.test:99999/logo.png", "Port out of range 0-65535"),
-        ("http://[::1/logo.png", "an address without a scheme is not allowed"),
+        ("http://[::1/logo.png", "an address without a scheme is not allowed; use a file in the project's "
+                                 "folders or a data: URI"),
         ("https://", "the address has no host name"),
     ])
     def it_refuses_a_malformed_address(self, url, reason, resolver):
-        assert reason in refusal(url)
+        assert refusal(url) == reason
 
     def it_refuses_a_name_when_any_of_its_addresses_is_private(self, resolver):
         table, _ = resolver
@@ -164,18 +215,44 @@ class DescribeAnAddress:
         table["wrapped.test"] = ["64:ff9b::a00:8"]
         assert "private address (10.0.0.8)" in refusal("http://wrapped.test/", PUBLIC_ONLY)
 
-    def it_allows_a_public_address(self, resolver, monkeypatch):
+    @pytest.mark.parametrize(("scheme", "port"), [("http", 80), ("https", 443)])
+    def it_connects_to_the_public_address_it_checked_with_a_timeout(self, scheme, port, resolver, monkeypatch):
         table, _ = resolver
         table["public.test"] = ["93.184.216.34", "2606:2800:220:1::"]
         connected = []
 
-        def create_connection(address, timeout):
+        def create_connection(address, timeout=None, *args):
             connected.append((address, timeout))
             raise ConnectionRefusedError(111, "Connection refused")
 
         monkeypatch.setattr(fetching.socket, "create_connection", create_connection)
-        assert refusal("http://public.test/logo.png", PUBLIC_ONLY).startswith("cannot fetch: ")
-        assert connected == [(("93.184.216.34", 80), fetching.TIMEOUT_SECONDS)]
+        reason = refusal(f"{scheme}://public.test/logo.png", PUBLIC_ONLY)
+        assert reason == "cannot fetch: [Errno 111] Connection refused"
+        assert connected == [(("93.184.216.34", port), fetching.TIMEOUT_SECONDS)]
+
+
+class DescribeTheMessage:
+    def it_shows_an_address_of_up_to_120_characters_whole(self):
+        url = "data:" + "x" * 115
+        assert str(ResourceError(url, "why")) == f"{url}: why"
+
+    def it_shortens_a_longer_address_to_120_characters(self):
+        url = "data:" + "x" * 116
+        assert str(ResourceError(url, "why")) == url[:117] + "...: why"
+        assert str(ResourceError(url, "why", "organisation.logo")) == "organisation.logo: " + url[:117] + "...: why"
+
+    @pytest.mark.parametrize(("value", "url"), [
+        ("https://clinic.test/logo.png", "https://clinic.test/logo.png"),
+        ("pictures/my logo.png", "file:///project/pictures/my%20logo.png"),
+        ("./pictures/logo.png", "file:///project/pictures/logo.png#top"),
+        ("ab.c", "file:///project/ab.c"),
+    ])
+    def it_names_the_key_whose_value_refers_to_the_address(self, value, url):
+        policy = Policy(folders=(), keys={"Water": "title", value: "organisation.logo"})
+        assert policy.key_for(url) == "organisation.logo"
+
+    def it_does_not_match_a_value_of_three_characters_by_its_ending(self):
+        assert Policy(folders=(), keys={"a.b": "title"}).key_for("file:///project/a.b") is None
 
 
 class DescribeADataUri:
@@ -230,6 +307,31 @@ class DescribeAFile:
         assert fetch((tmp_path / "style.css").as_uri(), policy) == (b"p {}", "text/css")
         assert fetch(f"file://localhost{tmp_path}/style.css", policy) == (b"p {}", "text/css")
         assert fetch((tmp_path / "notes.unknownext").as_uri(), policy)[1] == "application/octet-stream"
+
+    def it_names_the_allowed_folders_when_it_refuses_a_file(self, tmp_path):
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        (tmp_path / "secret.css").write_text("p {}")
+        policy = Policy(folders=(tmp_path / "a", tmp_path / "b"))
+        assert refusal((tmp_path / "secret.css").as_uri(), policy) == (
+            f"the file is outside the allowed folders ({tmp_path / 'a'}, {tmp_path / 'b'})")
+
+    def it_refuses_a_file_swapped_for_a_symlink_after_it_was_checked(self, tmp_path, monkeypatch):
+        (tmp_path / "project").mkdir()
+        (tmp_path / "secret.txt").write_text("secret")
+        picture = tmp_path / "project" / "logo.png"
+        picture.write_bytes(b"png")
+        real = os.open
+
+        def swapped_then_opened(path, flags, *args):
+            if str(path) == str(picture):  # the race: replaced between the check and the open
+                picture.unlink()
+                picture.symlink_to(tmp_path / "secret.txt")
+            return real(path, flags, *args)
+
+        monkeypatch.setattr(fetching.os, "open", swapped_then_opened)
+        reason = refusal(picture.as_uri(), Policy(folders=(tmp_path / "project",)))
+        assert reason == "cannot read the file: Too many levels of symbolic links"
 
     def it_refuses_a_file_on_another_host_or_missing(self, tmp_path):
         (tmp_path / "style.css").write_text("p {}")
