@@ -1,12 +1,13 @@
 """Mutation testing of the core modules with mutmut: module names in, a score per module out.
 
-    scripts/mutation.py [--sample N] [--jobs J] [MODULE ...]
+    scripts/mutation.py [--sample N] [--jobs J] [--report] [MODULE ...]
 
 Each module's mutants (small deliberate bugs, one at a time) are run against the tests
 configured in pyproject.toml's [tool.mutmut] that exercise the mutated function; a
 mutant no test fails on "survived". With `--sample N` only every Nth mutant is tried
 (chosen by its number, so the same ones each time, spread over every function). Prints
-each module's score, killed / tried, and its survivors; `mutmut show NAME` shows one.
+each module's score, killed / tried, and its survivors (`--report`: of the last run,
+without running anything); `mutmut show NAME` shows one.
 Run from the repository root (`make mutation`); it works in ./mutants.
 """
 
@@ -44,6 +45,7 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=1, choices=sorted(SAMPLE_DIGITS),
                         help="try every Nth mutant only")
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1)")
+    parser.add_argument("--report", action="store_true", help="only report the results of the last run")
     args = parser.parse_args()
     mutmut = str(Path(sys.executable).parent / "mutmut")
     link = Path("mutants/src/handouts/templates")  # mutmut copies files, not the checkout's link to templates/
@@ -52,8 +54,9 @@ def main() -> int:
         link.symlink_to(Path("../../templates"), target_is_directory=True)
     lines = []
     for module in args.modules:
-        subprocess.run([mutmut, "run", "--max-children", str(args.jobs), pattern(module, args.sample)],
-                       stdout=subprocess.DEVNULL, check=True)
+        if not args.report:
+            subprocess.run([mutmut, "run", "--max-children", str(args.jobs), pattern(module, args.sample)],
+                           stdout=subprocess.DEVNULL, check=True)
         killed, survived = results(module, args.sample)
         tried = len(killed) + len(survived)
         score = 100 * len(killed) / tried if tried else 100.0
