@@ -55,8 +55,11 @@ def main() -> int:
     lines = []
     for module in args.modules:
         if not args.report:
-            subprocess.run([mutmut, "run", "--max-children", str(args.jobs), pattern(module, args.sample)],
-                           stdout=subprocess.DEVNULL, check=True)
+            run = subprocess.run([mutmut, "run", "--max-children", str(args.jobs), pattern(module, args.sample)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if run.returncode:
+                print(run.stdout[-3000:], f"mutmut failed on {module} (exit {run.returncode})", sep="\n")
+                return 1
         killed, survived = results(module, args.sample)
         tried = len(killed) + len(survived)
         score = 100 * len(killed) / tried if tried else 100.0
