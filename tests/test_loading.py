@@ -129,3 +129,24 @@ class DescribeProblems:
         found = [Problem("a.yaml", 1, 1, "a", "one"), Problem("a.yaml", 2, 1, "b", "two")]
         error = ContentInvalid(found)
         assert error.problems == found and str(error) == "a.yaml:1:1: a: one\na.yaml:2:1: b: two"
+
+
+class DescribeTheOrganisation:
+    def _problems(self, write, minimal_text, lines: str) -> list[str]:
+        path = write(minimal_text.replace("  name: Test Clinic", "  name: Test Clinic\n" + lines))
+        with pytest.raises(ContentInvalid) as info:
+            load(path)
+        return [str(p).removeprefix(f"{path}:") for p in info.value.problems]
+
+    def it_locates_a_low_contrast_colour_at_its_value(self, write, minimal_text):
+        assert self._problems(write, minimal_text, "  colour: '#aaaaaa'") == [
+            "20:11: organisation.colour: #aaaaaa on white has a contrast of 2.3:1, less than the 4.5:1 text "
+            "needs (WCAG 1.4.3); use a darker shade"]
+
+    def it_refuses_a_logo_that_is_not_an_svg_or_png_where_it_is_named(self, write, minimal_text):
+        assert self._problems(write, minimal_text, "  logo: logo.gif\n  logo_alt: Clinic logo") == [
+            "20:9: organisation.logo: expected an SVG or PNG file, got 'logo.gif'"]
+
+    def it_refuses_a_logo_file_that_is_not_there(self, write, minimal_text, tmp_path):
+        assert self._problems(write, minimal_text, "  logo: missing.png\n  logo_alt: Clinic logo") == [
+            f"20:9: organisation.logo: logo file not found: {tmp_path / 'missing.png'}"]
