@@ -72,6 +72,17 @@ class DescribeGuessedWords:
     def it_drops_a_silent_es(self):
         assert count_syllables("glutamines") == 3  # glu-ta-mines
 
+    @pytest.mark.parametrize(("word", "syllables"), [
+        ("flurbies", 2),  # flur-bies: only the -es goes
+        ("blimbaped", 2),  # blim-baped: only the -ed goes
+        ("oxed", 1),  # a four-letter word loses its silent -ed too
+        ("quorbish", 2),  # qu is one sound: quor-bish
+        ("glörpish", 2),  # accents are read as their letters
+    ])
+    def it_guesses_other_words_by_their_spelling(self, word, syllables):
+        assert word not in CMU
+        assert count_syllables(word) == syllables
+
     def it_sounds_es_after_a_hissing_sound(self):
         assert count_syllables("blorxes") == 2  # blor-xes
 
