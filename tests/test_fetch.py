@@ -8,6 +8,7 @@ resolve somewhere chosen, or to fail, without depending on the machine's DNS.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import http.server
 import ipaddress
 import os
@@ -231,6 +232,31 @@ class DescribeAnAddress:
         assert connected == [(("93.184.216.34", port), fetching.TIMEOUT_SECONDS)]
 
 
+class DescribeTheRenderersFetcher:
+    def it_gives_the_type_and_records_every_refusal(self):
+        fetcher = fetching.Fetcher(Policy(folders=()))
+        assert fetcher.fetch("data:text/css,p{}").content_type == "text/css"
+        with pytest.raises(ResourceError):
+            fetcher.fetch("ftp://clinic.test/a.css")
+        assert [e.reason for e in fetcher.errors] == [
+            "the ftp: scheme is not allowed; use a file in the project's folders or a data: URI"]
+
+
+class DescribeContentKeys:
+    def it_names_every_text_by_its_first_key_path(self):
+        @dataclasses.dataclass
+        class Part:
+            points: list[str]
+
+        @dataclasses.dataclass
+        class Whole:
+            title: str
+            parts: list[Part]
+
+        keys = fetching.content_keys(Whole("Water", [Part(["a.png", "Water"]), Part(["b.png", "a.png"])]))
+        assert keys == {"Water": "title", "a.png": "parts[0].points[0]", "b.png": "parts[1].points[0]"}
+
+
 class DescribeTheMessage:
     def it_shows_an_address_of_up_to_120_characters_whole(self):
         url = "data:" + "x" * 115
@@ -290,9 +316,12 @@ class DescribeADataUri:
     def it_refuses_an_oversized_one_before_decoding_it(self, monkeypatch):
         decoded = []
         monkeypatch.setattr(fetching, "unquote_to_bytes", lambda text: decoded.append(len(text)) or b"")
-        assert refusal("data:;base64," + "A" * 2000) == "more than the limit of 1,000 bytes"
+        longest = 1000 * 4 // 3 + 4  # the base64 of 1,000 bytes, with room for padding
+        assert refusal("data:;base64," + "A" * (longest + 1)) == "more than the limit of 1,000 bytes"
         assert refusal("data:," + "A" * 1001) == "more than the limit of 1,000 bytes"
         assert decoded == []
+        fetch("data:;base64," + "A" * longest, NETWORK)
+        assert decoded == [longest]
 
 
 def _open_descriptors() -> int:
@@ -338,6 +367,30 @@ class DescribeAFile:
         policy = Policy(folders=(tmp_path,))
         assert refusal(f"file://fileserver{tmp_path}/style.css", policy) == "files on other hosts are not allowed"
         assert refusal((tmp_path / "gone.css").as_uri(), policy) == "file not found"
+
+    def it_reads_no_more_of_a_file_than_the_limit_and_one_byte(self, tmp_path, monkeypatch):
+        (tmp_path / "big.png").write_bytes(b"x" * 5000)
+        asked = []
+        real = os.fdopen
+
+        class Spy:
+            def __init__(self, handle):
+                self.handle = handle
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.handle.close()
+
+            def read(self, size=-1):
+                asked.append(size)
+                return self.handle.read(size)
+
+        monkeypatch.setattr(fetching.os, "fdopen", lambda *a, **k: Spy(real(*a, **k)))
+        assert refusal((tmp_path / "big.png").as_uri(), Policy(folders=(tmp_path,), max_bytes=1000)) == (
+            "more than the limit of 1,000 bytes")
+        assert asked == [1001]
 
     def it_accepts_a_file_of_exactly_the_limit(self, tmp_path):
         (tmp_path / "a.png").write_bytes(b"x" * 1000)
