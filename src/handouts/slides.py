@@ -7,8 +7,13 @@ scripts/make-theme.py). The master is stretched to the asked aspect (16:9 or 4:3
 
 Text always fits: every text box is measured with `fit.py` before saving, shrunk
 within a floor (titles 28pt, bullets 18pt), and a slide whose bullets still do not fit
-is split into continuation slides "Title (2 of 3)", never cutting a bullet. What cannot
-be made to fit is reported in the warnings passed to `warn`. Titles are in the title
+is split into continuation slides "Title (2 of 3)", never cutting a bullet. A plan's
+`steps` follow its bullets as auto-numbered paragraphs (numbering carried across
+continuation slides); its `picture` ({src, alt}, bytes given in `pictures`) goes beside
+the text with the alt text as its description; its `table` ({caption, header, rows}) is
+a real PowerPoint table, split by rows across continuation slides with the header
+repeated on each. What cannot be made to fit is reported in the warnings passed to
+`warn`. Titles are in the title
 placeholder, first in reading order and unique; pictures carry alt text. Speaker notes
 go on the notes page only when the plan has notes. The bytes are reproducible: zip entry
 times and document dates come from the content, never from the clock.
@@ -21,6 +26,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -58,7 +64,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
                theme: Path | None = None, aspect: str | None = "16:9",
                logo: tuple[str, bytes] | None = None, logo_alt: str | None = None,
                colour: str | None = None, warn: Callable[[str], None] | None = None,
-               default_theme: Path = DEFAULT_THEME) -> bytes:
+               default_theme: Path = DEFAULT_THEME, pictures: dict[str, bytes] | None = None) -> bytes:
     """Return a .pptx with the slides of `plan`, split where text does not fit.
 
     `theme` is an organisation's own .pptx whose master and layouts are used (default:
@@ -67,7 +73,8 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     bytes, read under the resource policy) goes on the title slide with `logo_alt` as
     its alt text; `colour` (#rrggbb, the brand colour)
     replaces the bundled theme's navy (an organisation's own master keeps its colours);
-    every warning is passed to `warn`.
+    every warning is passed to `warn`; `pictures` holds the bytes of every planned
+    picture by its `src` (PNG, JPEG or SVG, read under the resource policy).
     """
     warnings: list[str] = []
     try:
@@ -79,7 +86,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
         brand_theme(prs, colour)
     if aspect:
         set_aspect(prs, aspect)
-    styles = _Styles(prs, warnings)
+    styles = _Styles(prs, warnings, pictures or {})
     titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
     slides = [s for entry, name in zip(plan, titles) for s in _plan_slides(prs, entry, name, styles, warnings)]
     for planned, unique in zip(slides, unique_titles([s.title for s in slides])):
@@ -180,6 +187,8 @@ class _Text:
     box: tuple[int, int, int, int]  # left, top, width, height in EMU
     bullets: bool = False
     indent: int = 0
+    numbers: list[int | None] | None = None
+    """The step number of each paragraph, None for a bullet (None: no steps)."""
 
 
 @dataclasses.dataclass
@@ -189,12 +198,28 @@ class _Slide:
     title_text: _Text
     body: _Text | None
     notes: str | None
+    picture: tuple[bytes, str | None, tuple[int, int, int, int]] | None = None
+    """A picture's PNG or JPEG bytes, its alt text (None: decorative) and the box it is fitted in."""
+    table: _PlacedTable | None = None
+
+
+@dataclasses.dataclass
+class _PlacedTable:
+    """A table as it is set on one slide."""
+
+    cells: list[list[str]]
+    """The rows, the header first when `header`."""
+    header: bool
+    size: int
+    description: str | None
+    box: tuple[int, int, int, int]
+    heights: list[int]
 
 
 class _Styles:
     """The faces and starting sizes of the master's title and body text."""
 
-    def __init__(self, prs, warnings: list[str]):
+    def __init__(self, prs, warnings: list[str], pictures: dict[str, bytes] | None = None):
         master = prs.slide_master._element
         theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
         self.theme_fonts = {
@@ -206,6 +231,8 @@ class _Styles:
         marl = self.body_style.get("marL") if self.body_style is not None else None
         self.indent = int(marl) if marl else int(Inches(0.375))
         self.warnings = warnings
+        self.pictures = pictures or {}
+        """The bytes of every planned picture, by its `src`."""
 
     def of(self, placeholder, title: bool) -> tuple[fit.Face, int]:
         """Return the face and starting size of text in `placeholder` of a layout."""
@@ -225,24 +252,31 @@ class _Styles:
 
 
 def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[str]) -> list[_Slide]:
-    """Return the slides for one entry of the plan: one, or several if its bullets need them."""
+    """Return the slides for one entry of the plan: one, or several if its bullets or table need them."""
     layout = find_layout(prs, entry.get("layout", "content"))
     title_ph = next((p for p in layout.placeholders if p.placeholder_format.idx == 0), None)
     if title_ph is None:
         raise ThemeError(f"the layout {layout.name!r} has no title placeholder")
     body_ph = next((p for p in layout.placeholders if p.placeholder_format.type.real in (2, 4, 7)), None)
     subtitle = bool(entry.get("subtitle"))
-    lines = [entry["subtitle"]] if subtitle else entry.get("bullets") or []
-    lines = [" ".join(str(line).split()) for line in lines]  # a line break would start a paragraph
-    if body_ph is None or not lines:
+    bullets = [entry["subtitle"]] if subtitle else entry.get("bullets") or []
+    steps = [] if subtitle else entry.get("steps") or []
+    lines = [" ".join(str(line).split()) for line in bullets + steps]  # a line break would start a paragraph
+    numbers = [None] * len(bullets) + list(range(1, len(steps) + 1)) if steps else None
+    picture = _picture(entry.get("picture"), styles, warnings)
+    table = entry.get("table")
+    if body_ph is None or not (lines or picture):
+        if table and body_ph is not None:
+            return _table_slides(layout, title, table, title_ph, body_ph, styles, warnings, entry.get("notes"))
         text = _fit_title(title, title_ph, None, styles, warnings)[0]
         return [_Slide(layout, title, text, None, entry.get("notes"))]
     face, start = styles.of(body_ph, title=False)
-    indent = 0 if subtitle else styles.indent
+    indent = 0 if subtitle else max(styles.indent, int(Inches(0.55))) if steps else styles.indent
     parts, suffix = 1, ""
     for _ in range(3):  # a longer title ("(2 of 3)") may take room from the body: settle
         title_text, body_box = _fit_title(title + suffix, title_ph, _box(body_ph), styles, warnings)
-        left, top, width, height = body_box
+        text_box, picture_box = _beside(body_box, picture is not None and bool(lines))
+        left, top, width, height = text_box
         packing = fit.pack(lines, face, _pt(width - 2 * INSET_X - indent), _pt(height - 2 * INSET_Y),
                            start, BODY_FLOOR)
         if len(packing.groups) == parts:
@@ -253,11 +287,99 @@ def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[s
         warnings.append(f"slides: {title!r}: a bullet does not fit on a slide even alone at "
                         f"{BODY_FLOOR}pt, and runs off the slide: {_clip(lines[index])!r}")
     slides = []
-    for number, group in enumerate(packing.groups, 1):
+    groups = packing.groups if lines else [[]]
+    for number, group in enumerate(groups, 1):
         name = f"{title} ({number} of {parts})" if parts > 1 else title
         head = dataclasses.replace(title_text, paragraphs=[name])
-        body = _Text([lines[i] for i in group], packing.size, body_box, not subtitle, indent)
-        slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None))
+        body = _Text([lines[i] for i in group], packing.size, text_box, not subtitle, indent,
+                     [numbers[i] for i in group] if numbers else None) if group else None
+        placed = (picture[0], picture[1], picture_box) if picture and number == 1 else None
+        slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None, placed))
+    if table:
+        caption = table.get("caption") or title
+        slides += _table_slides(layout, caption, table, title_ph, body_ph, styles, warnings, None)
+    return slides
+
+
+PICTURE_SHARE = 0.4
+"""Share of the body's width a picture beside the text takes."""
+GAP = Inches(0.25)
+
+
+def _beside(box: tuple[int, int, int, int], split: bool) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """Return the text box and the picture box: side by side when `split`, else both the whole `box`."""
+    if not split:
+        return box, box
+    left, top, width, height = box
+    picture_width = int(width * PICTURE_SHARE)
+    text_width = width - picture_width - GAP
+    return (left, top, text_width, height), (left + text_width + GAP, top, picture_width, height)
+
+
+def _picture(planned: dict | None, styles: _Styles, warnings: list[str]) -> tuple[bytes, str | None] | None:
+    """Return a planned picture as (PNG or JPEG bytes, alt text), an SVG drawn as a PNG; None if it cannot be."""
+    if not planned:
+        return None
+    src = str(planned["src"])
+    data = styles.pictures.get(src)
+    if data is None:
+        raise ValueError(f"build_deck needs the bytes of the picture {src}")
+    from .images import figure_type
+
+    if figure_type(data) == "image/svg+xml":
+        try:
+            data = svg_to_png(data, Inches(4))
+        except Exception as exc:  # cairosvg raises many kinds of error on a broken or refused SVG
+            warnings.append(f"slides: {Path(src).name}: the SVG picture could not be drawn ({exc}); it was left out")
+            return None
+    return data, planned.get("alt")
+
+
+CELL_X, CELL_Y = Inches(0.08), Inches(0.05)
+TABLE_SIZE = BODY_FLOOR
+"""Table text is set at the smallest body size: a table holds more words than a list."""
+
+
+def _table_slides(layout, title: str, table: dict, title_ph, body_ph, styles: _Styles, warnings: list[str],
+                  notes: str | None) -> list[_Slide]:
+    """Return the slides holding `table`: as many rows on each as fit, the header repeated on each."""
+    header = [str(h) for h in table.get("header") or []]
+    rows = [[str(cell) for cell in row] for row in table.get("rows") or []]
+    columns = max([len(header), *map(len, rows)])
+    rows = [row + [""] * (columns - len(row)) for row in rows]
+    face, _ = styles.of(body_ph, title=False)
+    bold, _ = fit.face_for(face.typeface, True)
+    _, body_box = _fit_title(title + " (9 of 9)", title_ph, _box(body_ph), styles, warnings)  # the longest title
+    left, top, width, height = body_box
+    cell_width = _pt(width // columns - 2 * CELL_X)
+
+    def row_height(cells: list[str], cell_face: fit.Face) -> int:
+        lines = max(fit.text_height([c or " "], cell_face, TABLE_SIZE, cell_width) for c in cells)
+        return int(Pt(lines) + 2 * CELL_Y + Pt(2))
+
+    head_height = row_height(header, bold) if header else 0
+    heights = [row_height(row, face) for row in rows]
+    groups: list[list[int]] = []
+    used = height  # start a new slide at once
+    for index, h in enumerate(heights):
+        if not groups or used + h > height:
+            if groups and head_height + h > height:
+                warnings.append(f"slides: {title!r}: a table row does not fit on a slide even alone at "
+                                f"{TABLE_SIZE}pt, and runs off the slide: {_clip(' | '.join(rows[index]))!r}")
+            groups.append([])
+            used = head_height
+        groups[-1].append(index)
+        used += h
+    slides = []
+    for number, group in enumerate(groups, 1):
+        name = f"{title} ({number} of {len(groups)})" if len(groups) > 1 else title
+        head, box = _fit_title(name, title_ph, _box(body_ph), styles, warnings)
+        box = (box[0], box[1], box[2], min(box[3], head_height + sum(heights[i] for i in group)))
+        cells = ([header] if header else []) + [rows[i] for i in group]
+        row_heights = ([head_height] if header else []) + [heights[i] for i in group]
+        described = table.get("caption")
+        slides.append(_Slide(layout, name, head, None, notes if number == 1 else None,
+                             table=_PlacedTable(cells, bool(header), TABLE_SIZE, described, box, row_heights)))
     return slides
 
 
@@ -287,6 +409,10 @@ def _add_slide(prs, planned: _Slide) -> None:
                  and p.placeholder_format.type.real in (2, 4, 7)), None)
     if planned.body is not None and body is not None:
         _set_text(body, planned.body)
+    if planned.picture is not None:
+        _add_picture(slide, *planned.picture)
+    if planned.table is not None:
+        _add_table(slide, planned.table)
     for shape in list(slide.placeholders):
         if shape.placeholder_format.idx != 0 and not (shape.has_text_frame and shape.text_frame.text):
             shape.element.getparent().remove(shape.element)
@@ -316,7 +442,11 @@ def _set_text(shape, text: _Text) -> None:
         pPr = paragraph._p.get_or_add_pPr()
         pPr.set("marL", str(text.indent))
         pPr.set("indent", str(-text.indent))
-        if not text.bullets and pPr.find("a:buNone", NS) is None:
+        step = text.numbers[number] if text.numbers else None
+        if step is not None:
+            etree.SubElement(pPr, "{%s}buFontTx" % NS["a"])
+            etree.SubElement(pPr, "{%s}buAutoNum" % NS["a"], type="arabicPeriod", startAt=str(step))
+        elif not text.bullets and pPr.find("a:buNone", NS) is None:
             etree.SubElement(pPr, "{%s}buNone" % NS["a"])
         for run in paragraph.runs:
             run.font.size = Pt(text.size)
@@ -342,10 +472,57 @@ def _add_logo(prs, name: str, data: bytes, alt: str | None, warnings: list[str])
     describe(picture, alt)
 
 
+def _add_picture(slide, data: bytes, alt: str | None, box: tuple[int, int, int, int]) -> None:
+    """Put the picture `data` in `box`, as large as fits without changing its shape, centred; describe it."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        ratio = image.width / image.height
+    left, top, width, height = box
+    if width / ratio <= height:
+        fitted_width, fitted_height = width, int(width / ratio)
+    else:
+        fitted_width, fitted_height = int(height * ratio), height
+    picture = slide.shapes.add_picture(io.BytesIO(data), left + (width - fitted_width) // 2, top,
+                                       fitted_width, fitted_height)
+    picture.name = "Figure"
+    describe(picture, alt)
+
+
+def _add_table(slide, placed: _PlacedTable) -> None:
+    """Put `placed` on `slide` as a real table, every cell's text at its size, the header row marked as one."""
+    cells, header, size, heights = placed.cells, placed.header, placed.size, placed.heights
+    description = placed.description
+    left, top, width, _ = placed.box
+    frame = slide.shapes.add_table(len(cells), len(cells[0]), left, top, width, sum(heights))
+    frame.name = "Table"
+    if description:
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", description)
+    table = frame.table
+    table.first_row = header
+    for column in table.columns:
+        column.width = width // len(cells[0])
+    for r, (row, row_height) in enumerate(zip(cells, heights)):
+        table.rows[r].height = row_height
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            cell.margin_left = cell.margin_right = CELL_X
+            cell.margin_top = cell.margin_bottom = CELL_Y
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.text = value
+            paragraph.font.size = Pt(size)
+            paragraph.line_spacing = Pt(fit.LINE * size)
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+                run.font.bold = header and r == 0
+
+
+@lru_cache(maxsize=8)
 def svg_to_png(svg: bytes, height: Length) -> bytes:
     """Return `svg` drawn as a PNG `height` tall at 300 dpi, its width in proportion.
 
-    Slides cannot hold SVG (python-pptx places bitmaps only), so the logo is drawn here.
+    Slides cannot hold SVG (python-pptx places bitmaps only), so the logo is drawn here,
+    once per process for the same bytes (a batch's topics share the organisation's logo).
     Nothing the SVG links to is read: external files, URLs and XML entities are refused.
     """
     import cairosvg.surface  # only a deck with an SVG logo needs it
