@@ -52,7 +52,7 @@ class DescribeWidths:
         assert odd.width("Hello", 20) == pytest.approx(FACE.width("Hello", 20) * fit.UNKNOWN_MARGIN)
         assert warning == ("font '  Segoe UI ' has no metric-compatible file here; its text is measured as "
                            "Liberation Sans with 20% to spare")
-        assert odd.typeface == "  Segoe UI " and FACE.typeface == "Arial"
+        assert odd.typeface == "  Segoe UI " and fit.face_for("Arial")[0].typeface == "Arial"
         assert fit.face_for(" CALIBRI ")[1] is None
         assert fit.face_for("Calibri", bold=True)[0].file.name == "Carlito-Bold.ttf"
 
@@ -80,6 +80,7 @@ class DescribeWrapping:
         word = "Pneumonoultramicroscopicsilicovolcanoconiosis"
         width = exact_width(FACE.width(word[:10], 20))
         assert fit.wrap(word, FACE, 20, width)[0] == word[:10]  # a cut piece may fill the line exactly
+        assert fit.wrap(f"a {word[:10]}", FACE, 20, width) == ["a", word[:10]]  # so may a word after a break
 
     def it_breaks_an_overlong_word_as_late_as_it_can(self):
         word = "Pneumonoultramicroscopicsilicovolcanoconiosis"
