@@ -454,16 +454,18 @@ def _set_text(shape, text: _Text) -> None:
 
 def _add_logo(prs, name: str, data: bytes, alt: str | None, warnings: list[str]) -> None:
     """Put the organisation's logo (`data`, read from `name`) in the top right corner of the first slide."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".png", ".jpg", ".jpeg", ".gif", ".svg"):
-        warnings.append(f"slides: {name}: a logo on slides must be SVG, PNG or JPEG; it was left out")
+    from . import pictures
+
+    kind = pictures.kind(data)  # by its bytes: a logo may be a data: URI or an address without a suffix
+    if kind is None:
+        warnings.append(f"slides: {name[:80]}: a logo on slides must be SVG, PNG or JPEG; it was left out")
         return
     height = Inches(0.8)
-    if suffix == ".svg":
+    if kind == "svg":
         try:
             data = svg_to_png(data, height)
         except Exception as exc:  # cairosvg raises many kinds of error on a broken or refused SVG
-            warnings.append(f"slides: {name}: the SVG logo could not be drawn ({exc}); it was left out")
+            warnings.append(f"slides: {name[:80]}: the SVG logo could not be drawn ({exc}); it was left out")
             return
     slide = prs.slides[0]
     picture = slide.shapes.add_picture(io.BytesIO(data), 0, Inches(0.3), height=height)
