@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test clean constraints
+.PHONY: demo test mutation clean constraints
 
 demo: $(VENV)/.installed
 	$(BIN)/handouts build content.yaml --out output
@@ -16,6 +16,12 @@ test: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
+
+# Mutation testing of the core modules (slow; not part of `make test` or CI). Narrow it with
+# e.g. `make mutation MUTATION_ARGS="--sample 5 fit output"`; see docs/testing.md.
+mutation: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,mutation]'
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 $(VENV)/.installed: pyproject.toml constraints.txt scripts/system-deps
 	scripts/system-deps
@@ -30,4 +36,4 @@ constraints: $(VENV)/.installed
 	mv constraints.tmp constraints.txt
 
 clean:
-	rm -rf $(VENV) output
+	rm -rf $(VENV) output mutants

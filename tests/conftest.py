@@ -49,3 +49,12 @@ def write(tmp_path):
 def _outside_the_repository(tmp_path_factory, monkeypatch):
     """Run every test from an empty folder, so the repository's own handouts.yaml never applies."""
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+@pytest.fixture(autouse=True)
+def _measured_afresh():
+    """Start every test with empty memo caches, so no answer an earlier test computed is reused."""
+    from handouts import fit, readability
+
+    readability.count_syllables.cache_clear()
+    fit._units.cache_clear()

@@ -155,9 +155,10 @@ def _data(url: str, policy: Policy) -> tuple[bytes, str]:
     header, comma, payload = url[5:].partition(",")
     if not comma:
         raise ValueError("a data: URI needs a comma before its data")
-    if len(payload) > policy.max_bytes * 4 // 3 + 4:
-        raise ValueError(f"more than the limit of {policy.max_bytes:,} bytes")
     is_base64 = header.lower().endswith(";base64")
+    unquoted = len(payload) - 2 * payload.count("%")  # at most the length once %XX escapes are decoded
+    if unquoted > (policy.max_bytes * 4 // 3 + 4 if is_base64 else policy.max_bytes):  # before decoding it all
+        raise ValueError(f"more than the limit of {policy.max_bytes:,} bytes")
     mime = header.split(";")[0].strip() or "text/plain"
     try:
         data = base64.b64decode(unquote_to_bytes(payload)) if is_base64 else unquote_to_bytes(payload)

@@ -104,7 +104,7 @@ def wrap(text: str, face: Face, size: float, width: float) -> list[str]:
                 continue
             if line:
                 lines.append(line)
-            while face.width(word, size) > width:
+            while len(word) > 1 and face.width(word, size) > width:  # a last character stays, however wide
                 cut = _longest_prefix(word, face, size, width)
                 lines.append(word[:cut])
                 word = word[cut:]

@@ -16,6 +16,7 @@ already replaced get their previous bytes back (kept as hard links until the end
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 import time
@@ -23,6 +24,12 @@ from pathlib import Path
 
 STALE_SECONDS = 600
 """A temporary output file this old belongs to no build still running: a killed one left it."""
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_prefix(path: Path) -> str:
+    """Return how the temporary files of `path` are named: `.NAME.` + random + `TEMP_SUFFIX`."""
+    return f".{path.name}."
 
 
 class UnsafeOutput(ValueError):
@@ -59,7 +66,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step; leave no temporary file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -147,7 +154,7 @@ def sweep(path: Path, now: float | None = None) -> list[Path]:
     """
     now = time.time() if now is None else now
     removed = []
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+    for leftover in path.parent.glob(glob.escape(temp_prefix(path)) + "*" + TEMP_SUFFIX):
         try:
             if leftover.is_file() and not leftover.is_symlink() and now - leftover.stat().st_mtime > STALE_SECONDS:
                 leftover.unlink()
