@@ -371,8 +371,9 @@ ENGLISH_ONLY = frozenset({"smog-error", "smog-warning", "smog-section", "generic
                           "lexical-density", "plain-words", "person-first", "action-missing", "action-not-addressed",
                           "absolute-claim", "number-unexplained", "passive-voice", "disclaimer-wording"})
 """Rules whose word lists, patterns or formulas are English: they run on English text only."""
-TRANSLATED = {"es": frozenset({"smog-error", "smog-warning", "smog-section", "generic-heading", "action-missing", "action-not-addressed",
-                               "absolute-claim", "number-unexplained", "passive-voice", "disclaimer-wording"})}
+TRANSLATED = {"es": frozenset({"smog-error", "smog-warning", "smog-section", "generic-heading", "action-missing",
+                               "action-not-addressed", "absolute-claim", "number-unexplained", "passive-voice",
+                               "disclaimer-wording"})}
 """Languages with their own versions of rules, and which (SMOG's is INFLESZ)."""
 _SKIP_REASONS = {"term-undefined": "its list of medical terms is English",
                  "plain-words": "its list of complex words and their plain alternatives is English",
