@@ -11,14 +11,31 @@ import datetime as dt
 from dataclasses import dataclass
 
 
+class Point(str):
+    """A bullet point: the string is its full text; `slide` is an optional short form for the deck.
+
+    Written as plain text, or as a mapping `{text: ..., slide: ...}`. Everything that
+    reads text (the handout, the checks) reads the full text; a slide shows the short
+    form and its speaker notes carry the full sentence.
+    """
+
+    slide: str | None
+
+    def __new__(cls, text: str, slide: str | None = None) -> Point:
+        point = super().__new__(cls, text)
+        point.slide = slide
+        return point
+
+
 @dataclass(frozen=True)
 class Section:
     """A short chunk of the handout with an informative heading."""
 
     heading: str
     """What the section is about, said as a statement or question ("What is leaky gut?")."""
-    points: list[str]
-    """Bullet points, one idea each, in plain language."""
+    points: list[Point]
+    """Bullet points, one idea each, in plain language. A point may be `text:` with a shorter
+    `slide:` form for the deck; the notes of its slide then carry the full sentence."""
     notes: str | None = None
     """Optional speaker notes for this section's slide."""
 

@@ -54,7 +54,29 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
+    env.filters["slide_text"] = slide_text
+    env.filters["full_notes"] = full_notes
+    env.filters["source_line"] = source_line
     return env
+
+
+def slide_text(point: str) -> str:
+    """Return what a slide shows of `point`: its short form when it has one, else the point."""
+    return getattr(point, "slide", None) or str(point)
+
+
+def full_notes(points: list[str], notes: str | None = None) -> str | None:
+    """Return `notes` followed by the full sentence of every point whose slide shows a short form."""
+    full = [str(point) for point in points if getattr(point, "slide", None)]
+    return "\n".join(([notes] if notes else []) + full) or None
+
+
+def source_line(source) -> str:
+    """Return a source as a slide names it: its title, publisher and year when known, and its note."""
+    publisher = getattr(source, "publisher", None)
+    year = getattr(source, "year", None)
+    by = ", ".join(str(part) for part in (publisher, year) if part)
+    return source.title + (f" ({by})" if by else "") + (f" — {source.note}" if source.note else "")
 
 
 def _long_date(value: dt.date) -> str:

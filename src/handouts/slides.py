@@ -4,14 +4,20 @@ Each planned slide names a layout kind (title, section, content); the kind is ma
 to a layout of the master by name, so an organisation's own master works as long as
 it has layouts with those names (the bundled one is templates/theme.pptx, made by
 scripts/make-theme.py). The master is stretched to the asked aspect (16:9 or 4:3).
+A planned slide holds `bullets`, `lines` (paragraphs without bullets), a `statement`
+(one message in large type) or a `subtitle`, and may ask for a QR code (`qr`, `qr_alt`).
 
-Text always fits: every text box is measured with `fit.py` before saving, shrunk
-within a floor (titles 28pt, bullets 18pt), and a slide whose bullets still do not fit
-is split into continuation slides "Title (2 of 3)", never cutting a bullet. What cannot
-be made to fit is reported in the warnings passed to `warn`. Titles are in the title
-placeholder, first in reading order and unique; pictures carry alt text. Speaker notes
-go on the notes page only when the plan has notes. The bytes are reproducible: zip entry
-times and document dates come from the content, never from the clock.
+Text always fits: every text box is measured with `fit.py` before saving. The body
+text of the whole deck is set at one size, chosen once: the largest from the master's
+size down to 24pt at which every bullet fits a slide alone. A slide whose bullets do
+not fit at that size is split into continuation slides "Title (2 of 3)", never cutting a
+bullet; only a bullet too long for a slide of its own is set smaller (not below 18pt),
+and what does not fit even then is reported in the warnings passed to `warn`. Titles
+are shrunk within their floor (28pt). Titles are in the title placeholder, first in
+reading order and unique; pictures carry alt text; every slide but the first shows its
+number. Speaker notes go on the notes page only when the plan has notes. The bytes are
+reproducible: zip entry times and document dates come from the content, never from
+the clock.
 """
 
 from __future__ import annotations
@@ -42,6 +48,16 @@ LAYOUT_NAMES = {
 ASPECTS = {"16:9": 16 / 9, "4:3": 4 / 3}
 TITLE_FLOOR, BODY_FLOOR = 28, 18
 """Smallest sizes text is shrunk to, in points (STANDARDS.md: slide text at least 18pt)."""
+BODY_SIZE = 24
+"""The deck's body size is never chosen below this; only a bullet too long for a slide alone goes under it."""
+STATEMENT_SIZE = 40
+"""The size a statement slide (the main message) starts at; it shrinks to fit, not below the body size."""
+NUMBER_SIZE = 18
+"""Slide numbers, in points."""
+LOGO_HEIGHT, SMALL_LOGO_HEIGHT = Inches(0.8), Inches(0.45)
+"""The logo on the title slide, and on every other slide of the bundled theme."""
+QR_SIDE = Inches(2.6)
+"""The side of the QR code on the closing slide."""
 INSET_X, INSET_Y = Inches(0.1), Inches(0.05)
 MIN_BODY = Inches(1.5)
 """A long title may push the body down, but leaves it at least this tall."""
@@ -65,9 +81,10 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     `default_theme`, the bundled one or a project's copy of it, which takes the brand colour);
     `aspect` is "16:9" or "4:3" (None keeps the master's own); `logo` (its file name and
     bytes, read under the resource policy) goes on the title slide with `logo_alt` as
-    its alt text; `colour` (#rrggbb, the brand colour)
-    replaces the bundled theme's navy (an organisation's own master keeps its colours);
-    every warning is passed to `warn`.
+    its alt text, and small in the corner of every other slide of the bundled theme (an
+    organisation's own master places its logo itself); `colour` (#rrggbb, the brand colour)
+    replaces the bundled theme's navy and accents (an organisation's own master keeps its
+    colours); every warning is passed to `warn`.
     """
     warnings: list[str] = []
     try:
@@ -79,14 +96,20 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
         brand_theme(prs, colour)
     if aspect:
         set_aspect(prs, aspect)
+    picture = _logo_picture(*logo, warnings) if logo is not None else None
+    every_slide = picture is not None and theme is None
     styles = _Styles(prs, warnings)
+    styles.reserve = _logo_room(prs, picture) if every_slide else 0
+    styles.body_size = _body_size(prs, plan, styles)
     titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
     slides = [s for entry, name in zip(plan, titles) for s in _plan_slides(prs, entry, name, styles, warnings)]
-    for planned, unique in zip(slides, unique_titles([s.title for s in slides])):
+    for number, (planned, unique) in enumerate(zip(slides, unique_titles([s.title for s in slides])), 1):
         planned.title_text = dataclasses.replace(planned.title_text, paragraphs=[unique])
-        _add_slide(prs, planned)
-    if logo is not None:
-        _add_logo(prs, *logo, logo_alt, warnings)
+        slide = _add_slide(prs, planned)
+        if number > 1:
+            _add_number(prs, slide, number)
+        if picture is not None and (number == 1 or every_slide):
+            _add_logo(prs, slide, picture, LOGO_HEIGHT if number == 1 else SMALL_LOGO_HEIGHT, logo_alt)
     props = prs.core_properties
     props.title, props.author, props.language = title, author, language
     props.last_modified_by, props.revision = author, 1
@@ -101,7 +124,8 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
 
 
 BRAND_SLOTS = ("dk2", "accent1", "hlink")
-"""The bundled theme's colour-scheme slots that carry its navy: titles, the title slide, links."""
+"""The bundled theme's colour-scheme slots that carry its navy: titles, the title slide, links,
+and its accents (the accent bar and the bullets are drawn in accent1)."""
 
 
 def brand_theme(prs, colour: str) -> None:
@@ -180,6 +204,8 @@ class _Text:
     box: tuple[int, int, int, int]  # left, top, width, height in EMU
     bullets: bool = False
     indent: int = 0
+    anchor: str | None = None
+    """Vertical alignment in the box ("ctr" for a statement), or None for the layout's own."""
 
 
 @dataclasses.dataclass
@@ -189,6 +215,8 @@ class _Slide:
     title_text: _Text
     body: _Text | None
     notes: str | None
+    qr: tuple[str, str] | None = None
+    """The address a QR code opens and its alt text, drawn right of the body."""
 
 
 class _Styles:
@@ -206,6 +234,10 @@ class _Styles:
         marl = self.body_style.get("marL") if self.body_style is not None else None
         self.indent = int(marl) if marl else int(Inches(0.375))
         self.warnings = warnings
+        self.reserve = 0
+        """Width kept free at the right of titles for the logo in the corner, in EMU."""
+        self.body_size = BODY_SIZE
+        """The size of all body text of the deck, chosen once by `_body_size`."""
 
     def of(self, placeholder, title: bool) -> tuple[fit.Face, int]:
         """Return the face and starting size of text in `placeholder` of a layout."""
@@ -224,47 +256,88 @@ class _Styles:
         return face, max(size, TITLE_FLOOR if title else BODY_FLOOR)
 
 
+def _body_size(prs, plan: list[dict], styles: _Styles) -> int:
+    """Return the one size of the deck's body text: the largest that holds every bullet on a slide alone."""
+    layout = find_layout(prs, "content")
+    body_ph = _body_placeholder(layout)
+    if body_ph is None:
+        return BODY_SIZE
+    face, start = styles.of(body_ph, title=False)
+    left, top, width, height = _box(body_ph)
+    lines = [line for entry in plan for line in _paragraphs(entry)[0]]
+    return fit.largest_common_size(lines, face, _pt(width - 2 * INSET_X - styles.indent),
+                                   _pt(height - 2 * INSET_Y), max(start, BODY_SIZE), BODY_SIZE)
+
+
+def _paragraphs(entry: dict) -> tuple[list[str], str]:
+    """Return the body paragraphs of a planned slide, and what they are: bullets, lines, statement or subtitle."""
+    for kind in ("subtitle", "statement"):
+        if entry.get(kind):
+            return [" ".join(str(entry[kind]).split())], kind
+    kind = "lines" if entry.get("lines") else "bullets"
+    return [" ".join(str(line).split()) for line in entry.get(kind) or []], kind  # a line break would start a paragraph
+
+
+def _body_placeholder(layout):
+    return next((p for p in layout.placeholders if p.placeholder_format.type.real in (2, 4, 7)), None)
+
+
 def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[str]) -> list[_Slide]:
     """Return the slides for one entry of the plan: one, or several if its bullets need them."""
     layout = find_layout(prs, entry.get("layout", "content"))
     title_ph = next((p for p in layout.placeholders if p.placeholder_format.idx == 0), None)
     if title_ph is None:
         raise ThemeError(f"the layout {layout.name!r} has no title placeholder")
-    body_ph = next((p for p in layout.placeholders if p.placeholder_format.type.real in (2, 4, 7)), None)
-    subtitle = bool(entry.get("subtitle"))
-    lines = [entry["subtitle"]] if subtitle else entry.get("bullets") or []
-    lines = [" ".join(str(line).split()) for line in lines]  # a line break would start a paragraph
+    body_ph = _body_placeholder(layout)
+    reserve = styles.reserve if entry.get("layout", "content") != "title" else 0
+    qr = (str(entry["qr"]), str(entry.get("qr_alt") or "")) if entry.get("qr") else None
+    lines, kind = _paragraphs(entry)
     if body_ph is None or not lines:
-        text = _fit_title(title, title_ph, None, styles, warnings)[0]
-        return [_Slide(layout, title, text, None, entry.get("notes"))]
+        text = _fit_title(title, title_ph, None, styles, warnings, reserve)[0]
+        return [_Slide(layout, title, text, None, entry.get("notes"), qr)]
     face, start = styles.of(body_ph, title=False)
-    indent = 0 if subtitle else styles.indent
+    bullets = kind == "bullets"
+    indent = styles.indent if bullets else 0
+    anchor = "ctr" if kind == "statement" else None
     parts, suffix = 1, ""
     for _ in range(3):  # a longer title ("(2 of 3)") may take room from the body: settle
-        title_text, body_box = _fit_title(title + suffix, title_ph, _box(body_ph), styles, warnings)
+        title_text, body_box = _fit_title(title + suffix, title_ph, _box(body_ph), styles, warnings, reserve)
+        if qr is not None:  # the QR code sits right of the text
+            body_box = (body_box[0], body_box[1], body_box[2] - QR_SIDE - Inches(0.3), body_box[3])
         left, top, width, height = body_box
-        packing = fit.pack(lines, face, _pt(width - 2 * INSET_X - indent), _pt(height - 2 * INSET_Y),
-                           start, BODY_FLOOR)
-        if len(packing.groups) == parts:
+        inner = (_pt(width - 2 * INSET_X - indent), _pt(height - 2 * INSET_Y))
+        if kind == "subtitle":
+            packing = fit.pack(lines, face, *inner, start, BODY_FLOOR)
+            spread = fit.Spread(packing.groups, [packing.size] * len(packing.groups), packing.too_big)
+        elif kind == "statement" and (size := fit.fit_size(lines, face, *inner, STATEMENT_SIZE, styles.body_size)):
+            spread = fit.Spread([[0]], [size], [])
+        else:
+            spread = fit.spread(lines, face, *inner, styles.body_size, BODY_FLOOR)
+        if len(spread.groups) == parts:
             break
-        parts = len(packing.groups)
+        parts = len(spread.groups)
         suffix = f" ({parts} of {parts})" if parts > 1 else ""
-    for index in packing.too_big:
+    for index in spread.too_big:
         warnings.append(f"slides: {title!r}: a bullet does not fit on a slide even alone at "
                         f"{BODY_FLOOR}pt, and runs off the slide: {_clip(lines[index])!r}")
     slides = []
-    for number, group in enumerate(packing.groups, 1):
+    for number, (group, size) in enumerate(zip(spread.groups, spread.sizes), 1):
         name = f"{title} ({number} of {parts})" if parts > 1 else title
         head = dataclasses.replace(title_text, paragraphs=[name])
-        body = _Text([lines[i] for i in group], packing.size, body_box, not subtitle, indent)
-        slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None))
+        body = _Text([lines[i] for i in group], size, body_box, bullets, indent, anchor)
+        slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None,
+                             qr if number == parts else None))
     return slides
 
 
-def _fit_title(title: str, placeholder, body_box, styles: _Styles, warnings: list[str]):
-    """Return the title's text and the body box, pushed down when the title needs more room."""
+def _fit_title(title: str, placeholder, body_box, styles: _Styles, warnings: list[str], reserve: int = 0):
+    """Return the title's text and the body box, pushed down when the title needs more room.
+
+    `reserve` is width kept free at the right of the title, for the logo.
+    """
     face, start = styles.of(placeholder, title=True)
     left, top, width, height = _box(placeholder)
+    width -= reserve
     inner = _pt(width - 2 * INSET_X)
     size = fit.fit_size([title], face, inner, _pt(height - 2 * INSET_Y), start, TITLE_FLOOR)
     if size is None:
@@ -280,7 +353,8 @@ def _fit_title(title: str, placeholder, body_box, styles: _Styles, warnings: lis
     return _Text([title], size, (left, top, width, int(height))), body_box
 
 
-def _add_slide(prs, planned: _Slide) -> None:
+def _add_slide(prs, planned: _Slide):
+    """Return a new slide of `prs` with the text, notes and QR code of `planned`."""
     slide = prs.slides.add_slide(planned.layout)
     _set_text(slide.shapes.title, planned.title_text)
     body = next((p for p in slide.placeholders if p.placeholder_format.idx != 0
@@ -296,6 +370,16 @@ def _add_slide(prs, planned: _Slide) -> None:
     tree.insert(2, title)
     if planned.notes:
         slide.notes_slide.notes_text_frame.text = str(planned.notes)
+    if planned.qr is not None:
+        from .images import qr_png
+
+        url, alt = planned.qr
+        box = planned.body.box if planned.body is not None else _box(slide.shapes.title)
+        picture = slide.shapes.add_picture(io.BytesIO(qr_png(url)), prs.slide_width - QR_SIDE - Inches(0.7),
+                                           box[1], QR_SIDE, QR_SIDE)
+        picture.name = "QR code"
+        describe(picture, alt or f"QR code that opens {url}")
+    return slide
 
 
 def _set_text(shape, text: _Text) -> None:
@@ -306,6 +390,8 @@ def _set_text(shape, text: _Text) -> None:
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.margin_left = frame.margin_right = INSET_X
     frame.margin_top = frame.margin_bottom = INSET_Y
+    if text.anchor:
+        frame._txBody.bodyPr.set("anchor", text.anchor)
     frame.text = text.paragraphs[0]
     for line in text.paragraphs[1:]:
         frame.add_paragraph().text = line
@@ -322,24 +408,71 @@ def _set_text(shape, text: _Text) -> None:
             run.font.size = Pt(text.size)
 
 
-def _add_logo(prs, name: str, data: bytes, alt: str | None, warnings: list[str]) -> None:
-    """Put the organisation's logo (`data`, read from `name`) in the top right corner of the first slide."""
+@dataclasses.dataclass(frozen=True)
+class _Picture:
+    """A logo ready to place: PNG, JPEG or GIF bytes and its width per unit of height."""
+
+    data: bytes
+    aspect: float
+
+
+def _logo_picture(name: str, data: bytes, warnings: list[str]) -> _Picture | None:
+    """Return the organisation's logo (`data`, read from `name`) as a bitmap slides can hold, or None."""
+    from PIL import Image
+
     suffix = Path(name).suffix.lower()
     if suffix not in (".png", ".jpg", ".jpeg", ".gif", ".svg"):
         warnings.append(f"slides: {name}: a logo on slides must be SVG, PNG or JPEG; it was left out")
-        return
-    height = Inches(0.8)
-    if suffix == ".svg":
-        try:
-            data = svg_to_png(data, height)
-        except Exception as exc:  # cairosvg raises many kinds of error on a broken or refused SVG
-            warnings.append(f"slides: {name}: the SVG logo could not be drawn ({exc}); it was left out")
-            return
-    slide = prs.slides[0]
-    picture = slide.shapes.add_picture(io.BytesIO(data), 0, Inches(0.3), height=height)
-    picture.left = prs.slide_width - picture.width - Inches(0.4)
-    picture.name = "Logo"
-    describe(picture, alt)
+        return None
+    try:
+        if suffix == ".svg":
+            data = svg_to_png(data, LOGO_HEIGHT)
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception as exc:  # cairosvg and Pillow raise many kinds of error on a broken or refused file
+        warnings.append(f"slides: {name}: the logo could not be drawn ({exc}); it was left out")
+        return None
+    return _Picture(data, width / height)
+
+
+def _logo_room(prs, picture: _Picture) -> int:
+    """Return the width a content slide's title must leave free at its right for the small logo."""
+    layout = find_layout(prs, "content")
+    title = next((p for p in layout.placeholders if p.placeholder_format.idx == 0), None)
+    if title is None:
+        return 0
+    logo_left = prs.slide_width - Inches(0.4) - round(SMALL_LOGO_HEIGHT * picture.aspect) - Inches(0.15)
+    return max(int(title.left + title.width - logo_left), 0)
+
+
+def _add_logo(prs, slide, picture: _Picture, height: int, alt: str | None) -> None:
+    """Put the logo `height` tall in the top right corner of `slide`."""
+    shape = slide.shapes.add_picture(io.BytesIO(picture.data), 0, Inches(0.3) if height == LOGO_HEIGHT
+                                     else Inches(0.25), height=height)
+    shape.left = prs.slide_width - shape.width - Inches(0.4)
+    shape.name = "Logo"
+    describe(shape, alt)
+
+
+def _add_number(prs, slide, number: int) -> None:
+    """Show the slide's number (a field PowerPoint keeps up to date) where the layout puts it."""
+    layout_number = next((p for p in slide.slide_layout.placeholders
+                          if p.placeholder_format.type.real == 13), None)  # PP_PLACEHOLDER.SLIDE_NUMBER
+    if layout_number is not None:
+        box = _box(layout_number)
+    else:
+        box = (prs.slide_width - Inches(2.7), prs.slide_height - Inches(0.55), Inches(2), Inches(0.4))
+    shape = slide.shapes.add_textbox(*box)
+    shape.name = "Slide number"
+    _set_text(shape, _Text([str(number)], NUMBER_SIZE, box))
+    paragraph = shape.text_frame.paragraphs[0]
+    paragraph.alignment = 3  # PP_ALIGN.RIGHT
+    run = paragraph.runs[0]._r
+    field = etree.Element("{%s}fld" % NS["a"], id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
+    field.append(run.find("a:rPr", NS))
+    etree.SubElement(field, "{%s}t" % NS["a"]).text = str(number)
+    run.addprevious(field)
+    run.getparent().remove(run)
 
 
 def svg_to_png(svg: bytes, height: Length) -> bytes:
