@@ -430,7 +430,8 @@ def _logo_picture(name: str, data: bytes, warnings: list[str]) -> _Picture | Non
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
     except Exception as exc:  # cairosvg and Pillow raise many kinds of error on a broken or refused file
-        warnings.append(f"slides: {name}: the logo could not be drawn ({exc}); it was left out")
+        kind = "SVG logo" if suffix == ".svg" else "logo"
+        warnings.append(f"slides: {name}: the {kind} could not be drawn ({exc}); it was left out")
         return None
     return _Picture(data, width / height)
 
@@ -462,6 +463,9 @@ def _add_number(prs, slide, number: int) -> None:
         box = _box(layout_number)
     else:
         box = (prs.slide_width - Inches(2.7), prs.slide_height - Inches(0.55), Inches(2), Inches(0.4))
+    needed = int(Pt(fit.LINE * NUMBER_SIZE) + 2 * INSET_Y)
+    if box[3] < needed:  # a master's small box grows upwards, so the number keeps its size
+        box = (box[0], box[1] + box[3] - needed, box[2], needed)
     shape = slide.shapes.add_textbox(*box)
     shape.name = "Slide number"
     _set_text(shape, _Text([str(number)], NUMBER_SIZE, box))
