@@ -15,10 +15,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from functools import cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import yaml
 
 from .bundled import DEFAULT, Look
@@ -54,10 +56,23 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
+    env.filters["address"] = address
     env.filters["slide_text"] = slide_text
     env.filters["full_notes"] = full_notes
     env.filters["source_line"] = source_line
     return env
+
+
+def address(url: str) -> markupsafe.Markup:
+    """Return `url` as HTML that a line may break after any slash, and nowhere else in a short part.
+
+    Each part up to a slash is kept on one line (so a hyphen in it never ends a line, where it
+    would read as part of the address); a part too long for a line may break anywhere.
+    """
+    parts = re.findall(r"[^/]*/+|[^/]+", url)
+    html = "<wbr>".join(
+        f'<span class="{"part" if len(part) <= 30 else "long"}">{markupsafe.escape(part)}</span>' for part in parts)
+    return markupsafe.Markup(f'<span class="address">{html}</span>')
 
 
 def slide_text(point: str) -> str:
