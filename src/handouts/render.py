@@ -57,6 +57,7 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
     env.filters["address"] = address
+    env.filters["addresses"] = addresses
     env.filters["slide_text"] = slide_text
     env.filters["full_notes"] = full_notes
     env.filters["source_line"] = source_line
@@ -73,6 +74,13 @@ def address(url: str) -> markupsafe.Markup:
     html = "<wbr>".join(
         f'<span class="{"part" if len(part) <= 30 else "long"}">{markupsafe.escape(part)}</span>' for part in parts)
     return markupsafe.Markup(f'<span class="address">{html}</span>')
+
+
+def addresses(text: str) -> markupsafe.Markup:
+    """Return `text` escaped, with every web address in it marked up by `address`."""
+    pieces = re.split(r"(https?://\S+[^\s.,;:!?)])", str(text))
+    return markupsafe.Markup("").join(address(piece) if n % 2 else markupsafe.escape(piece)
+                                      for n, piece in enumerate(pieces))
 
 
 def slide_text(point: str) -> str:
