@@ -65,15 +65,15 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
 
 
 def address(url: str) -> markupsafe.Markup:
-    """Return `url` as HTML that a line may break after any slash, and nowhere else in a short part.
+    """Return `url` escaped so that a line may break after a slash and never at a hyphen.
 
-    Each part up to a slash is kept on one line (so a hyphen in it never ends a line, where it
-    would read as part of the address); a part too long for a line may break anywhere.
+    A zero-width space follows each run of slashes and a word joiner each hyphen (a hyphen
+    that ends a line would read as part of the address). Plain characters, not elements,
+    so a link stays one box per line and keeps one annotation. A part too long for a line
+    still wraps between letters (`overflow-wrap` in handout.css).
     """
-    parts = re.findall(r"[^/]*/+|[^/]+", url)
-    html = "<wbr>".join(
-        f'<span class="{"part" if len(part) <= 30 else "long"}">{markupsafe.escape(part)}</span>' for part in parts)
-    return markupsafe.Markup(f'<span class="address">{html}</span>')
+    text = re.sub(r"(/+)(?=.)", "\\1\u200b", url).replace("-", "-\u2060")
+    return markupsafe.escape(text)
 
 
 def addresses(text: str) -> markupsafe.Markup:
