@@ -246,10 +246,12 @@ def largest_common_size(paragraphs: list[str], face: Face, width: float, height:
                         start: int, floor: int) -> int:
     """Return the largest size from `start` down to `floor` at which each paragraph fits a box alone.
 
-    Returns `floor` when some paragraph needs less: that one is given its own size by `spread`.
+    A paragraph that does not fit alone even at `floor` has no say: `spread` gives it a
+    box and a smaller size of its own.
     """
+    ordinary = [p for p in paragraphs if fits([p], face, floor, width, height)]
     for size in range(start, floor, -1):
-        if all(fits([p], face, size, width, height) for p in paragraphs):
+        if all(fits([p], face, size, width, height) for p in ordinary):
             return size
     return floor
 

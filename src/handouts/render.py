@@ -57,6 +57,7 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
     env.filters["address"] = address
+    env.filters["running_title"] = running_title
     env.filters["addresses"] = addresses
     env.filters["slide_text"] = slide_text
     env.filters["full_notes"] = full_notes
@@ -74,6 +75,30 @@ def address(url: str) -> markupsafe.Markup:
     """
     text = re.sub(r"(/+)(?=.)", "\\1\u200b", url).replace("-", "-\u2060")
     return markupsafe.escape(text)
+
+
+PAGE_WIDTHS = {"Letter": 8.5 * 72, "A4": 595.0}
+"""Paper widths in points; the running title has the width less two 0.75in margins."""
+
+
+def running_title(title: str, paper: str, size: float) -> str:
+    """Return `title` cut at a word, with an ellipsis, to fit one line of the running header.
+
+    Measured in the bundled bold face at `size` points, with a tenth to spare (a project's
+    own font may be a little wider).
+    """
+    from . import fit  # only the handout needs the font metrics
+    from .bundled import FONTS
+
+    face = fit.Face("Atkinson Hyperlegible", FONTS / "AtkinsonHyperlegible-Bold.ttf", margin=1.1)
+    width = PAGE_WIDTHS[paper] - 2 * 0.75 * 72
+    title = " ".join(title.split())
+    if face.width(title, size) <= width:
+        return title
+    words = title.split(" ")
+    while len(words) > 1 and face.width(" ".join(words) + "…", size) > width:
+        words.pop()
+    return " ".join(words).rstrip(",;:.-–—") + "…"
 
 
 def addresses(text: str) -> markupsafe.Markup:
