@@ -277,8 +277,9 @@ def test_addresses_break_after_a_slash_and_never_at_a_hyphen(handouts):
 
 def test_short_lists_are_kept_on_one_page(handouts):
     content = load(DEMO).content
-    with pdfplumber.open(handouts["demo"] / "handout.pdf") as pdf:
-        pages = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    with pdfplumber.open(handouts["demo"] / "handout.pdf") as pdf:  # the whole width, and left of a side column
+        pages = [" ".join(" ".join(page.crop((0, 0, page.width * share, page.height)).extract_text()
+                                   for share in (1, 0.62, 0.55)).split()) for page in pdf.pages]
     for points in [content.summary, content.actions, *(s.points for s in content.sections)]:
         if len(points) <= 6:
             first = [next(n for n, text in enumerate(pages) if " ".join(p.split())[:40] in text) for p in points]
