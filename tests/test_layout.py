@@ -284,3 +284,16 @@ def test_short_lists_are_kept_on_one_page(handouts):
         if len(points) <= 6:
             first = [next(n for n, text in enumerate(pages) if " ".join(p.split())[:40] in text) for p in points]
             assert len(set(first)) == 1, points[0]
+
+
+@pytest.mark.parametrize(("edition", "most"), [("handout.pdf", 4), ("handout-large-print.pdf", 8)])
+def test_the_demo_fits_its_pages_each_at_least_a_third_full(handouts, edition, most):
+    with pdfplumber.open(handouts["demo"] / edition) as pdf:
+        assert len(pdf.pages) <= most
+        for number, page in enumerate(pdf.pages, 1):
+            top = 1.1 * INCH  # below the running title
+            bottom = page.height - 1.6 * INCH  # above the footer
+            body = [c for c in page.chars if top < c["top"] and c["bottom"] < bottom]
+            filled = (max(c["bottom"] for c in body) - top) / (bottom - top)
+            assert filled >= 1 / 3, f"page {number} is only {filled:.0%} full"
+
