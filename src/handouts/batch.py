@@ -5,8 +5,9 @@
 writes straight into `out`; otherwise each topic gets `out/<slug>/`, the slug being its
 file name). `run_batch(...)` compares each topic with the manifest, removes the outputs
 of topics whose content file is gone, builds the stale ones (in parallel worker
-processes when there are several) and saves the manifest; it returns 1 when any topic
-failed. With `check=True` it only lists what is stale and writes nothing.
+processes when there are several; a single one makes its outputs side by side) and
+saves the manifest; it returns 1 when any topic failed. With `check=True` it only lists
+what is stale and writes nothing.
 
 A topic is built by `build_one` with the one-topic stage in `build.py`. It imports
 nothing heavy until a topic needs building, so an up-to-date build stays fast.
@@ -197,9 +198,9 @@ def _build_all(topics: list[Topic], out: Path, options, strict: bool, jobs: int)
     for topic in ready:
         yield Outcome(topic, errors=[f"{topic.path}: {topic.problem}"])
     topics = [t for t in topics if not t.problem]
-    if min(jobs, len(topics)) <= 1:
+    if min(jobs, len(topics)) <= 1:  # one topic may still use the cores for its three outputs
         for topic in topics:
-            yield build_one(topic, out, options, strict)
+            yield build_one(topic, out, options, strict, parallel=jobs > 1)
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(topics)), mp_context=_context(), initializer=_warm_up)
     try:
@@ -230,8 +231,11 @@ def _warm_up() -> None:
     pdf._fonts()
 
 
-def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
-    """Load, render and write one topic; return its outcome. Expected failures become messages."""
+def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = False) -> Outcome:
+    """Load, render and write one topic; return its outcome. Expected failures become messages.
+
+    `parallel` makes its outputs side by side in forked processes (see `build.render_topic`).
+    """
     import jinja2
 
     from . import rules
@@ -258,7 +262,7 @@ def build_one(topic: Topic, out: Path, options, strict: bool) -> Outcome:
             if strict:
                 raise ThemeError("warnings are errors with --strict; nothing was written")
 
-        written = build_topic(loaded, target, options, warn)
+        written = build_topic(loaded, target, options, warn, parallel=parallel)
     except ContentInvalid as exc:
         outcome.errors = [str(p) for p in exc.problems]
         errors = sum(p.severity == "error" for p in exc.problems)

@@ -8,9 +8,15 @@ callers that only validate never pay for WeasyPrint.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Callable
+import os
+import pickle
+import signal
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from .config import CheckConfig
 from .load import MAX_FILE_BYTES, Loaded
@@ -21,6 +27,7 @@ from .render import HandoutOptions, render_html, render_slide_plan, stylesheets
 HANDOUT = "handout.pdf"
 LARGE_PRINT = "handout-large-print.pdf"
 SLIDES = "slides.pptx"
+T = TypeVar("T")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,14 +59,16 @@ class BuildOptions:
 
 
 def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
-                 warn: Callable[[str], None] | None = None) -> dict[str, bytes]:
+                 warn: Callable[[str], None] | None = None, *, parallel: bool = False) -> dict[str, bytes]:
     """Return every output of one topic as {file name: bytes}, writing nothing.
 
     `warn` is called with each warning about the outputs (e.g. slide text that cannot fit).
+    With `parallel` (on Linux), the large print and the deck are made in two forked
+    processes while this one makes the handout: the same bytes, in about half the time on
+    two cores. A batch's workers already keep the cores busy, so they leave it off.
     """
     from .fetch import Fetcher, policy_for, read_picture
-    from .pdf import write_pdf
-    from .slides import build_deck
+    from .pdf import prepare, write_pdf
 
     content = loaded.content
     policy = policy_for(loaded.path, content, (*options.look.folders, *filter(None, [options.assets, options.project])),
@@ -67,32 +76,94 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
                         max_bytes=options.max_resource_bytes)
     logo = content.organisation.logo
     logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
-    outputs = {}
-    for name, large in ((HANDOUT, False), (LARGE_PRINT, True)):
+
+    def handout(large: bool) -> bytes:
         handout = HandoutOptions(paper=options.paper, large_print=large)
         html = render_html(content, handout, options.look, logo=logo_data)
-        outputs[name] = write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
-    outputs[SLIDES] = build_deck(
-        render_slide_plan(content, options.look),
-        title=content.title,
-        author=content.author or content.organisation.name,
-        language=content.language,
-        date=content.published,
-        theme=options.theme,
-        default_theme=options.look.find("theme.pptx"),
-        aspect=options.aspect,
-        logo=(logo, logo_data) if logo and logo_data else None,
-        colour=content.organisation.colour,
-        logo_alt=content.organisation.logo_alt,
-        warn=warn,
-    )
+        return write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
+
+    def deck() -> tuple[bytes, list[str]]:
+        from .slides import build_deck  # python-pptx, and cairosvg for an SVG logo, only here
+
+        warnings: list[str] = []
+        data = build_deck(
+            render_slide_plan(content, options.look),
+            title=content.title,
+            author=content.author or content.organisation.name,
+            language=content.language,
+            date=content.published,
+            theme=options.theme,
+            default_theme=options.look.find("theme.pptx"),
+            aspect=options.aspect,
+            logo=(logo, logo_data) if logo and logo_data else None,
+            colour=content.organisation.colour,
+            logo_alt=content.organisation.logo_alt,
+            warn=warnings.append,
+        )
+        return data, warnings
+
+    start = _forked if parallel and sys.platform == "linux" else _here
+    if start is _forked:
+        prepare(stylesheets(HandoutOptions(paper=options.paper, large_print=True), options.look), policy.max_bytes)
+    with contextlib.ExitStack() as children:
+        slides = children.enter_context(start(deck))
+        large = children.enter_context(start(lambda: handout(True)))
+        outputs = {HANDOUT: handout(False), LARGE_PRINT: large()}
+        outputs[SLIDES], warnings = slides()
+    for message in warnings:
+        (warn or (lambda _: None))(message)
     return outputs
 
 
+@contextlib.contextmanager
+def _here(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Yield a function that runs `job` in this process and returns its result."""
+    yield job
+
+
+@contextlib.contextmanager
+def _forked(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Start `job` in a forked process; yield a function that waits for its result and returns it.
+
+    The child sends back only a result: if it fails in any way, `job` is run again in this
+    process, so an error is raised exactly as without forking. A child still running when
+    the block is left (another output failed, or an interrupt) is stopped.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(pickle.dumps(job()))
+            os._exit(0)
+        finally:
+            os._exit(1)
+    os.close(write)
+    done = False
+
+    def result() -> T:
+        nonlocal done
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        done = os.waitpid(pid, 0)[1] == 0
+        return pickle.loads(data) if done else job()
+
+    try:
+        yield result
+    finally:
+        if not done:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(read)
+
+
 def build_topic(loaded: Loaded, out_dir: Path, options: BuildOptions = BuildOptions(),
-                warn: Callable[[str], None] | None = None) -> list[Path]:
-    """Render every output of one topic, then write them into `out_dir`; return their paths."""
-    outputs = render_topic(loaded, options, warn)
+                warn: Callable[[str], None] | None = None, *, parallel: bool = False) -> list[Path]:
+    """Render every output of one topic (see `render_topic`), then write them into `out_dir`; return their paths."""
+    outputs = render_topic(loaded, options, warn, parallel=parallel)
     paths = {name: output_path(out_dir, name) for name in outputs}  # refuse any escape before writing
     for name, data in outputs.items():
         write_atomic(paths[name], data)

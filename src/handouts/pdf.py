@@ -58,6 +58,15 @@ def write_pdf(html: str, base_url: Path, fetcher: Fetcher | None = None,
         )
 
 
+def prepare(stylesheets: Sequence[Path], max_bytes: int) -> None:
+    """Parse `stylesheets` (as `write_pdf` would under a policy of `max_bytes`) and load their fonts now.
+
+    Processes forked after this share them instead of each doing the work again.
+    """
+    for path in stylesheets:
+        _stylesheet(Path(path), _stamp(Path(path)), max_bytes)
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     """Return what tells an edited file from the one parsed before: its mtime and size."""
     stat = path.stat()

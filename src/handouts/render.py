@@ -15,7 +15,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +28,7 @@ import yaml
 from .bundled import DEFAULT, Look
 from .colour import tint
 from .images import logo_uri, qr_uri
-from .model import Content
+from .model import Content, Term
 
 _PLAN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """The slide plan is our template's output, so libyaml's safe loader (when PyYAML has it) reads
@@ -56,6 +58,7 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
+    env.filters["halves"] = halves
     env.filters["address"] = address
     env.filters["running_title"] = running_title
     env.filters["addresses"] = addresses
@@ -129,6 +132,19 @@ def source_line(source) -> str:
 
 def _long_date(value: dt.date) -> str:
     return f"{value.strftime('%B')} {value.day}, {value.year}"
+
+
+def halves(terms: Sequence[Term]) -> list[list[Term]]:
+    """Return `terms` cut in two, in order, where the two parts come closest to the same height.
+
+    A term's height is guessed from its length: a line for the term and its definition's
+    characters at about 36 a line (half the text width at the body size), plus a third of a
+    line of margin. On a tie the first part is the taller, as in balanced columns.
+    """
+    heights = [1.33 + math.ceil(len(t.definition) / 36) for t in terms]
+    total = sum(heights)
+    cut = min(range(len(terms) + 1), key=lambda i: (abs(total - 2 * sum(heights[:i])), -i))
+    return [list(terms[:cut]), list(terms[cut:])]
 
 
 def render_html(content: Content, options: HandoutOptions = HandoutOptions(), look: Look = DEFAULT,

@@ -27,6 +27,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -479,10 +480,12 @@ def _add_number(prs, slide, number: int) -> None:
     run.getparent().remove(run)
 
 
+@lru_cache(maxsize=8)
 def svg_to_png(svg: bytes, height: Length) -> bytes:
     """Return `svg` drawn as a PNG `height` tall at 300 dpi, its width in proportion.
 
-    Slides cannot hold SVG (python-pptx places bitmaps only), so the logo is drawn here.
+    Slides cannot hold SVG (python-pptx places bitmaps only), so the logo is drawn here,
+    once per process for the same bytes (a batch's topics share the organisation's logo).
     Nothing the SVG links to is read: external files, URLs and XML entities are refused.
     """
     import cairosvg.surface  # only a deck with an SVG logo needs it
