@@ -20,7 +20,6 @@ from lxml import etree
 
 from handouts import fit
 from handouts.load import load
-from handouts.render import render_slide_plan
 from handouts.slides import BODY_FLOOR, BODY_SIZE, build_deck
 
 from .conftest import FIXTURES, ROOT, run
@@ -117,7 +116,8 @@ class DescribeTheBrandColour:
         theme = etree.fromstring(master.part.part_related_by(
             "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme").blob)
         assert theme.find(".//a:clrScheme/a:accent1/a:srgbClr", NS).get("val") == "7A1F5C"
-        used = {c.get("val") for part in [master, *prs.slide_layouts] for c in part._element.iter(f"{{{NS['a']}}}schemeClr")}
+        used = {c.get("val") for part in [master, *prs.slide_layouts]
+                for c in part._element.iter(f"{{{NS['a']}}}schemeClr")}
         assert not {u for u in used if u.startswith("accent")} - {"accent1"}  # every accent is the brand's
         [bar] = [s for s in master.shapes if s.name == "Accent bar"]
         assert bar._element.find(".//a:solidFill/a:schemeClr", NS).get("val") == "accent1"
@@ -260,7 +260,8 @@ def test_the_running_title_is_one_line_cut_short_with_an_ellipsis(handouts, edit
         for page in pdf.pages[1:]:
             words = page.extract_words(extra_attrs=["size"])
             header = min(words, key=lambda w: w["top"])  # the running title is the highest text
-            top = [w for w in words if w["bottom"] < header["bottom"] + 1.5 * header["size"]]  # and a second line, if any
+            # the running title and a second line, if it had one
+            top = [w for w in words if w["bottom"] < header["bottom"] + 1.5 * header["size"]]
             assert top and len({round(w["top"]) for w in top}) == 1
             line = " ".join(w["text"] for w in top)
             assert line.endswith("…") and title.startswith(line[:-1].rstrip(" ,"))

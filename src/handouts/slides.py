@@ -100,7 +100,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     picture = _logo_picture(*logo, warnings) if logo is not None else None
     every_slide = picture is not None and theme is None
     styles = _Styles(prs, warnings)
-    styles.reserve = _logo_room(prs, picture) if every_slide else 0
+    styles.reserve = _logo_room(prs, picture) if picture is not None and every_slide else 0
     styles.body_size = _body_size(prs, plan, styles)
     titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
     slides = [s for entry, name in zip(plan, titles) for s in _plan_slides(prs, entry, name, styles, warnings)]
