@@ -32,7 +32,8 @@ from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
-from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.exc import PythonPptxError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches, Length, Pt
@@ -259,8 +260,10 @@ class _Styles:
 
 def _body_size(prs, plan: list[dict], styles: _Styles) -> int:
     """Return the one size of the deck's body text: the largest that holds every bullet on a slide alone."""
-    layout = find_layout(prs, "content")
-    body_ph = _body_placeholder(layout)
+    try:
+        body_ph = _body_placeholder(find_layout(prs, "content"))
+    except ThemeError:  # planning the slides says which layout is missing
+        return BODY_SIZE
     if body_ph is None:
         return BODY_SIZE
     face, start = styles.of(body_ph, title=False)
@@ -439,7 +442,10 @@ def _logo_picture(name: str, data: bytes, warnings: list[str]) -> _Picture | Non
 
 def _logo_room(prs, picture: _Picture) -> int:
     """Return the width a content slide's title must leave free at its right for the small logo."""
-    layout = find_layout(prs, "content")
+    try:
+        layout = find_layout(prs, "content")
+    except ThemeError:  # planning the slides says which layout is missing
+        return 0
     title = next((p for p in layout.placeholders if p.placeholder_format.idx == 0), None)
     if title is None:
         return 0
@@ -459,7 +465,7 @@ def _add_logo(prs, slide, picture: _Picture, height: int, alt: str | None) -> No
 def _add_number(prs, slide, number: int) -> None:
     """Show the slide's number (a field PowerPoint keeps up to date) where the layout puts it."""
     layout_number = next((p for p in slide.slide_layout.placeholders
-                          if p.placeholder_format.type.real == 13), None)  # PP_PLACEHOLDER.SLIDE_NUMBER
+                          if p.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER), None)
     if layout_number is not None:
         box = _box(layout_number)
     else:
@@ -471,7 +477,7 @@ def _add_number(prs, slide, number: int) -> None:
     shape.name = "Slide number"
     _set_text(shape, _Text([str(number)], NUMBER_SIZE, box))
     paragraph = shape.text_frame.paragraphs[0]
-    paragraph.alignment = 3  # PP_ALIGN.RIGHT
+    paragraph.alignment = PP_ALIGN.RIGHT
     run = paragraph.runs[0]._r
     field = etree.Element("{%s}fld" % NS["a"], id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
     field.append(run.find("a:rPr", NS))
