@@ -1,5 +1,6 @@
 # The two quickstart commands: `make demo` sets everything up and builds output/ from
-# content.yaml; `make test` runs the whole test suite.
+# content.yaml (and output/examples/ from the example topics in examples/); `make test`
+# runs the whole test suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,6 +9,7 @@ BIN := $(VENV)/bin
 
 demo: $(VENV)/.installed
 	$(BIN)/handouts build content.yaml --out output
+	$(BIN)/handouts build examples --out output/examples
 
 test: $(VENV)/.installed
 	scripts/system-deps --test

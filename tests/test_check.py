@@ -70,7 +70,7 @@ class DescribeExitCodes:
     def it_exits_1_on_errors(self, hard, config):
         result = run("check", str(hard), "--config", config)
         assert result.code == 1
-        assert "error [smog-error] sections[0]:" in result.out
+        assert f"{hard}:1:1: error [smog-error] The handout reads at grade" in result.out
         assert "Traceback" not in result.out + result.err
 
     @pytest.mark.parametrize("argv", [["--format", "xml"], ["--today", "soon"]])
@@ -107,10 +107,10 @@ class DescribeExitCodes:
 class DescribeHumanOutput:
     def it_shows_where_what_the_fix_and_the_source(self, hard, config):
         out = run("check", str(hard), "--config", config).out
-        line = next(x for x in out.splitlines() if "[smog-error] sections[0]" in x)
-        assert line.startswith(f"{hard}:5:5: error ")
-        assert f"    fix: {RULES['smog-error'].fix}" in out
-        assert f"    source: {RULES['smog-error'].source}" in out
+        line = next(x for x in out.splitlines() if "[smog-section] sections[0]" in x)
+        assert line.startswith(f"{hard}:5:5: warning ")
+        assert "    fix: Use shorter everyday words for the ordinary long words (" in out
+        assert f"    source: {RULES['smog-section'].source}" in out
 
     def it_uses_colour_only_on_a_terminal_without_no_color(self, hard, monkeypatch):
         result = check(load(hard))
@@ -136,10 +136,13 @@ class DescribeJsonOutput:
         jsonschema.validate(data, schema("check-report.schema.json"))
         [file] = data["files"]
         assert file["file"] == str(hard) and file["loaded"] is True
-        assert data["errors"] == file["errors"] >= 2 and file["readability"]["document"]["smog"] > 10
-        smog = next(f for f in file["findings"] if f["rule"] == "smog-error" and f["path"] == "sections[0]")
-        assert (smog["line"], smog["col"]) == (5, 5)
-        assert smog["related"][0]["path"].startswith("sections[0].points[")
+        assert data["errors"] == file["errors"] >= 1 and file["readability"]["document"]["smog"] > 10
+        smog = next(f for f in file["findings"] if f["rule"] == "smog-error")
+        assert (smog["path"], smog["line"], smog["col"]) == ("", 1, 1)
+        section = next(f for f in file["findings"] if f["rule"] == "smog-section" and f["path"] == "sections[0]")
+        assert (section["line"], section["col"]) == (5, 5)
+        assert section["related"][0]["path"].startswith("sections[0].points[")
+        assert file["readability"]["sections[0]"]["smog_short"] > 8
 
     def it_fails_its_schema_when_a_finding_lacks_a_line(self, hard):
         data = report.as_json([check(load(hard))])
@@ -162,10 +165,10 @@ class DescribeSarifOutput:
         run_ = sarif["runs"][0]
         rules = run_["tool"]["driver"]["rules"]
         assert [r["id"] for r in rules] == list(RULES)
-        result = next(r for r in run_["results"] if r["ruleId"] == "smog-error"
+        result = next(r for r in run_["results"] if r["ruleId"] == "smog-section"
                       and r["locations"][0].get("logicalLocations", [{}])[0].get("fullyQualifiedName") == "sections[0]")
-        assert rules[result["ruleIndex"]]["id"] == "smog-error"
-        assert result["level"] == "error"
+        assert rules[result["ruleIndex"]]["id"] == "smog-section"
+        assert result["level"] == "warning"
         physical = result["locations"][0]["physicalLocation"]
         assert physical["artifactLocation"]["uri"] == "hard.yaml"
         assert physical["region"] == {"startLine": 5, "startColumn": 5}
@@ -189,7 +192,7 @@ class DescribeBuild:
         code = main(["build", str(hard), "--config", config, "--out", str(tmp_path / "out")], out=out, err=err)
         assert code == 0, err.getvalue()
         assert err.getvalue().startswith("check: ")
-        assert "errors" in err.getvalue().splitlines()[0]
+        assert "check: 1 error, " in err.getvalue().splitlines()[0]
         assert (tmp_path / "out" / "handout.pdf").is_file()
 
 
@@ -214,7 +217,8 @@ class DescribeManyFiles:
         totals = json.loads(run("check", *files, "--format", "json", "--config", config).out)
         assert totals["errors"] > 0 and totals["warnings"] > 1
         lines = result.out.splitlines()
-        assert lines[-1] == f"3 files checked: {totals['errors']} errors, {totals['warnings']} warnings"
+        assert lines[-1] == (f"3 files checked: {rules.plural(totals['errors'], 'error')}, "
+                             f"{rules.plural(totals['warnings'], 'warning')}")
         verdicts = [x for x in lines if x.startswith(tuple(f"{p}: " for p in (clean, warned, hard)))]
         assert [v.split(":")[0] for v in verdicts] == [str(clean), str(warned), str(hard)]
         assert f"{warned}: 0 errors, 1 warning" in result.out

@@ -34,7 +34,7 @@ class DescribeTheConfigFile:
         path.write_text("paper: tabloid\n")
         with pytest.raises(ContentInvalid) as info:
             load_config(path)
-        assert str(info.value.problems[0]) == f"{path}: paper: expected letter or a4"
+        assert str(info.value.problems[0]) == f"{path}:1:8: paper: expected letter or a4"  # at the value
 
     def it_supplies_build_defaults_that_options_override(self, tmp_path, monkeypatch):
         (tmp_path / "topic.yaml").write_text((FIXTURES / "minimal.yaml").read_text())

@@ -56,7 +56,8 @@ class DescribeBadContent:
     def it_reports_a_missing_required_key_with_its_path(self, write, minimal_text):
         path = write(minimal_text.replace("  phone: 555-0100\n", ""))
         [message] = problems_of(path)
-        assert message == f"{path}:10:3: get_help.phone: missing required key (text)"
+        assert message == (f"{path}:10:3: get_help.phone: missing required key: `phone` and `when` go together "
+                           "(the routine tier)")
 
     def it_reports_a_wrong_type_with_the_key_path(self, write, minimal_text):
         path = write(minimal_text.replace("[Your body needs water., It keeps you well.]",
@@ -80,7 +81,7 @@ class DescribeBadContent:
         assert str(warning) == (f"{path}:23:1: warning: colour_scheme: unknown key; expected one of: "
                                 "title, main_message, summary, sections, actions, get_help, glossary, sources, "
                                 "organisation, published, review, disclaimer, subtitle, language, feedback, url, "
-                                "author, notes, brand")
+                                "author, notes, brand, check")
         [error] = problems_of(path, strict=True)
         assert error.startswith(f"{path}:23:1: colour_scheme: unknown key")
 

@@ -30,7 +30,7 @@ class DescribeTheBar:
         for columns in (200, 80, 79, 60, 40, 25, 12, 5):
             text = reporter.bar_text(time.monotonic() + 3725, columns)
             assert len(text) <= columns - 1, (columns, text)
-        wide = reporter.bar_text(reporter.started + 3725, 200)
+        wide = reporter.bar_text(reporter.started + 3725.5, 200)
         assert "built 400" in wide and "failed 12" in wide and "skipped 10" in wide and "62:05" in wide
 
     def it_keeps_the_most_useful_counts_when_narrow(self):

@@ -250,7 +250,8 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
     outcome = Outcome(topic)
     target = out if topic.folder == "." else out / topic.folder
     try:
-        loaded = load(topic.path, strict=strict, brand=options.brand, max_bytes=options.max_file_bytes)
+        loaded = load(topic.path, strict=strict, brand=options.brand, max_bytes=options.max_file_bytes,
+                      folders=(options.assets,) if options.assets else ())
         outcome.warnings = [str(w) for w in loaded.warnings]
         line, failed = rules.summary(loaded, options.check, strict=strict)
         outcome.warnings.append(line if topic.folder == "." else f"{topic.path}: {line}")
@@ -289,9 +290,11 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
             data = path.read_bytes()
             outcome.outputs[path.name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         logo = loaded.content.organisation.logo
-        if logo and (topic.path.parent / logo).is_file():
-            dep = topic.path.parent / logo
-            outcome.deps[relative(dep, out)] = file_hash(dep)
+        figures = [s.figure.src for s in loaded.content.sections if s.figure]
+        for used in filter(None, [logo, *figures]):  # the pictures the outputs show: a change rebuilds them
+            if (topic.path.parent / used).is_file():
+                dep = topic.path.parent / used
+                outcome.deps[relative(dep, out)] = file_hash(dep)
     outcome.seconds = time.perf_counter() - started
     return outcome
 

@@ -67,7 +67,8 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     processes while this one makes the handout: the same bytes, in about half the time on
     two cores. A batch's workers already keep the cores busy, so they leave it off.
     """
-    from .fetch import Fetcher, policy_for, read_picture
+    from .fetch import Fetcher, ResourceError, policy_for, read_picture
+    from .images import figure_type
     from .pdf import prepare, write_pdf
 
     content = loaded.content
@@ -76,10 +77,17 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
                         max_bytes=options.max_resource_bytes)
     logo = content.organisation.logo
     logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
+    figures = {}
+    for i, section in enumerate(content.sections):
+        if section.figure:
+            src = section.figure.src
+            figures[src] = read_picture(src, policy, loaded.path.parent)
+            if figure_type(figures[src]) is None:
+                raise ResourceError(src, "not a PNG, JPEG or SVG picture", f"sections[{i}].figure.src")
 
     def handout(large: bool) -> bytes:
         handout = HandoutOptions(paper=options.paper, large_print=large)
-        html = render_html(content, handout, options.look, logo=logo_data)
+        html = render_html(content, handout, options.look, logo=logo_data, figures=figures)
         return write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
 
     def deck() -> tuple[bytes, list[str]]:
@@ -98,6 +106,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
             logo=(logo, logo_data) if logo and logo_data else None,
             colour=content.organisation.colour,
             logo_alt=content.organisation.logo_alt,
+            pictures=figures,
             warn=warnings.append,
         )
         return data, warnings

@@ -75,6 +75,8 @@ def parser() -> argparse.ArgumentParser:
                        help="how to print the findings (default: human)")
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                        help="check review dates as of this day (default: today)")
+    check.add_argument("--explain", metavar="RULE",
+                       help="print what RULE checks, why, its threshold and examples, and exit")
     for sub in (build, check):
         sub.add_argument("--config", type=Path, metavar="FILE",
                          help=f"the project config file (default: the nearest {CONFIG_NAME} here or above)")
@@ -198,6 +200,13 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Return the exit code of `handouts check`: every file loaded and checked, one report written."""
     from . import report, rules
 
+    if args.explain is not None:
+        if args.explain not in rules.RULES:
+            print(f"handouts check: error: --explain: unknown rule {args.explain!r}; the rules are: "
+                  f"{', '.join(rules.RULES)}", file=err)
+            return 2
+        out.write(report.explain(args.explain))
+        return 0
     config = _config(args, err)
     if config is None:
         return 1
@@ -215,13 +224,12 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     reports = []
     for file in files:
         try:
-            loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes)
+            loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes,
+                          folders=(config.resolve(config.assets),) if config.assets else ())
         except ContentInvalid as exc:  # reported as findings, with the others, on stdout
             reports.append(rules.unloaded(file, exc.problems, config.check))
             continue
-        for warning in loaded.warnings:
-            print(warning, file=err)
-        reports.append(rules.check(loaded, config.check, today=args.today))
+        reports.append(rules.check(loaded, config.check, today=args.today))  # unknown keys are findings
     report.write(reports, args.format, out)
     return 1 if any(r.fails(args.strict) for r in reports) else 0
 

@@ -120,14 +120,15 @@ def load_config(path: Path | None = None, *, strict: bool = False) -> Config:
     if root is None:
         raise ContentInvalid([Problem(str(path), 0, 0, "", "the config file is empty; "
                                       "it needs at least `content: [topics]` (see `handouts new`)")])
-    config, warnings, _ = convert(root, Config, str(path), strict)
+    config, warnings, locations = convert(root, Config, str(path), strict)
     errors = []
     if config.paper not in ("letter", "a4"):
-        errors.append("paper: expected letter or a4")
+        errors.append(("paper", "expected letter or a4"))
     if config.aspect not in ("16:9", "4:3"):
-        errors.append("aspect: expected 16:9 or 4:3")
-    errors += [f"{key}: expected a whole number above 0" for key in ("max_file_bytes", "max_resource_bytes")
+        errors.append(("aspect", "expected 16:9 or 4:3"))
+    errors += [(key, "expected a whole number above 0") for key in ("max_file_bytes", "max_resource_bytes")
                if getattr(config, key) < 1]
-    if errors:
-        raise ContentInvalid([Problem(str(path), 0, 0, "", e) for e in errors])
+    if errors:  # each at its value's line and column
+        places = {key: locations.get(key, (0, 0)) for key, _ in errors}
+        raise ContentInvalid([Problem(str(path), places[key][0], places[key][1], key, e) for key, e in errors])
     return dataclasses.replace(config, root=path.parent, found=True, warnings=tuple(warnings))

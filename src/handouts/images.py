@@ -1,8 +1,9 @@
 """Images for the handout: a logo file or a web address in, a `data:` URI out.
 
-`logo_uri(data, name)` returns an SVG or PNG logo (read by `fetch.py`) as a data URI, and `qr_uri(url)` a QR
+`logo_uri(data, name)` returns an SVG or PNG logo (read by `fetch.py`) as a data URI,
+`figure_uri(data)` a section's PNG, JPEG or SVG figure (its type told by its bytes), and `qr_uri(url)` a QR
 code for `url` drawn by segno as SVG, so it prints as sharp vector paths; `qr_png(url)`
-draws the same code as PNG bytes for a slide, which cannot hold SVG. Both are
+draws the same code as PNG bytes for a slide, which cannot hold SVG. All are
 embedded in the HTML itself: the PDF stage fetches nothing outside `templates/`, and
 the bytes (so the PDF) depend only on the files' contents.
 """
@@ -21,6 +22,28 @@ _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 def logo_uri(data: bytes, name: str) -> str:
     """Return the SVG or PNG logo `data` (read from the file `name`) as a base64 `data:` URI."""
     return f"data:{_TYPES[Path(name).suffix.lower()]};base64,{base64.b64encode(data).decode()}"
+
+
+def figure_type(data: bytes) -> str | None:
+    """Return the MIME type of a figure's bytes, told by their first bytes: PNG, JPEG or SVG; else None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<svg", b"<?xml", b"<!--", b"<!doctype svg")) and b"<svg" in data[:65536].lower():
+        return "image/svg+xml"
+    return None
+
+
+def figure_uri(data: bytes) -> str:
+    """Return a section's PNG, JPEG or SVG figure `data` as a base64 `data:` URI, or raise ValueError.
+
+    An SVG stays an SVG, so the PDF draws it as vectors."""
+    kind = figure_type(data)
+    if kind is None:
+        raise ValueError("the figure is not a PNG, JPEG or SVG picture")
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 
 def qr_uri(url: str) -> str:

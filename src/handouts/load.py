@@ -23,13 +23,16 @@ from pathlib import Path
 import yaml
 
 from .colour import MIN_TEXT_CONTRAST, contrast
-from .model import Content, Organisation, Point, Source
+from .model import Cell, Content, Figure, GetHelp, Organisation, Point, Section, Source, Table, Tier
 
 MAX_FILE_BYTES = 1_000_000
 MAX_TEXT_CHARS = 5_000
 MAX_LIST_ITEMS = 200
 MAX_NODES = 20_000
 MAX_DEPTH = 20
+MAX_FIGURE_BYTES = 10_000_000
+"""The largest figure file, the same as the largest resource a build reads (fetch.MAX_RESOURCE_BYTES)."""
+FIGURE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
@@ -77,11 +80,13 @@ class Loaded:
 
 
 def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BYTES,
-         brand: Path | None = None) -> Loaded:
+         brand: Path | None = None, folders: tuple[Path, ...] = ()) -> Loaded:
     """Return the validated content of `path`, or raise `ContentInvalid`.
 
     Unknown keys are warnings, or errors when `strict` is true. `brand` is the
     project's brand file, used unless the content names its own (see `brand.py`).
+    A figure's file must be in the content file's folder (or below it) or in one of
+    `folders` (the project's assets), as the build's resource policy will require.
     """
     from .brand import merge_brand  # brand.py builds on this module's parser
 
@@ -91,7 +96,7 @@ def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BY
         raise ContentInvalid([Problem(str(path), 0, 0, "", "file is empty; expected a mapping with keys such as "
                                       "title, main_message, sections")])
     root = merge_brand(root, path, brand)
-    content, warnings, locations = convert(root, Content, str(path), strict)
+    content, warnings, locations = convert(root, Content, str(path), strict, (path.parent, *folders))
     return Loaded(content, path, warnings, locations)
 
 
@@ -130,9 +135,11 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
         fail("the YAML is nested too deeply")
 
 
-def convert(root: yaml.Node, kind: type, name: str, strict: bool = False):
-    """Return (`kind` instance, warnings, {key path: (line, col)}) for `root`, or raise `ContentInvalid`."""
-    walker = _Walker(name, strict)
+def convert(root: yaml.Node, kind: type, name: str, strict: bool = False, folders: tuple[Path, ...] = ()):
+    """Return (`kind` instance, warnings, {key path: (line, col)}) for `root`, or raise `ContentInvalid`.
+
+    `folders` are where figure files may be (none given: anywhere)."""
+    walker = _Walker(name, strict, folders)
     value = walker.convert(root, kind, "", 0)
     if walker.errors():
         raise ContentInvalid(walker.problems)
@@ -163,9 +170,10 @@ def _describe(node: yaml.Node) -> str:
 class _Walker:
     """Converts a composed YAML node tree into dataclasses, collecting problems."""
 
-    def __init__(self, file: str, strict: bool):
+    def __init__(self, file: str, strict: bool, folders: tuple[Path, ...] = ()):
         self.file = file
         self.strict = strict
+        self.folders = [folder.resolve() for folder in folders]
         self.problems: list[Problem] = []
         self.locations: dict[str, tuple[int, int]] = {}
         self.nodes = 0
@@ -189,6 +197,8 @@ class _Walker:
         if node.tag not in _PLAIN_TAGS:
             self.problem(node, path, f"the tag {node.tag!r} is not allowed; content is plain text, lists and mappings")
             return None
+        if kind is Cell:
+            return self.cell(node, path)
         optional = False
         if isinstance(kind, types.UnionType):
             kind = next(a for a in typing.get_args(kind) if a is not type(None))
@@ -270,7 +280,8 @@ class _Walker:
         prefix = f"{path}." if path else ""
         if isinstance(obj, Organisation):
             if not _COLOUR.fullmatch(obj.colour):
-                self.problem(node, prefix + "colour", f"expected a colour like #1f4e79, got {obj.colour!r}")
+                self.problem(_child(node, "colour"), prefix + "colour",
+                             f"expected a colour like #1f4e79, got {obj.colour!r}")
             elif (ratio := contrast(obj.colour)) < MIN_TEXT_CONTRAST:
                 self.problem(_child(node, "colour"), prefix + "colour",
                              f"{obj.colour} on white has a contrast of {ratio:.1f}:1, less than the "
@@ -279,10 +290,13 @@ class _Walker:
                 self.problem(node, prefix + "logo_alt", "a logo needs alt text describing it (logo_alt)")
             if obj.logo:
                 obj = self.logo(obj, node, prefix)
+        if isinstance(obj, (Tier, GetHelp, Section, Table, Figure)):
+            obj = self.topic_part(obj, node, prefix)
         for key in ("url", "website"):
             value = getattr(obj, key, None) if isinstance(obj, (Content, Organisation, Source)) else None
             if value and not value.startswith(("https://", "http://")):
-                self.problem(node, prefix + key, f"expected an address starting with https://, got {value!r}")
+                self.problem(_child(node, key), prefix + key,
+                             f"expected an address starting with https://, got {value!r}")
         return obj
 
     def logo(self, obj: Organisation, node: yaml.Node, prefix: str) -> Organisation:
@@ -297,6 +311,66 @@ class _Walker:
         elif not logo.is_file():
             self.problem(where, prefix + "logo", f"logo file not found: {logo}")
         return dataclasses.replace(obj, logo=str(logo))
+
+    def topic_part(self, obj: typing.Any, node: yaml.Node, prefix: str) -> typing.Any:
+        """Check the parts of a clinic topic (help tiers, sections, figures, tables); return `obj`."""
+        if isinstance(obj, Tier) and not obj.when:
+            self.problem(_child(node, "when"), prefix + "when", "a tier needs at least one item saying when to call")
+        if isinstance(obj, GetHelp):
+            if (obj.phone is None) != (not obj.when):
+                missing = "phone" if obj.phone is None else "when"
+                self.problem(node, prefix + missing, "missing required key: `phone` and `when` go together "
+                             "(the routine tier)")
+            elif obj.phone is not None and obj.routine is not None:
+                self.problem(_child(node, "routine"), prefix + "routine",
+                             "give the routine tier once: either `routine` or `phone` with `when`")
+            elif not obj.tiers():
+                self.problem(node, prefix.rstrip("."), "expected at least one tier (emergency, urgent, routine) "
+                             "or a `phone` with `when`")
+        if isinstance(obj, Section) and not (obj.points or obj.steps or obj.figure or obj.table):
+            self.problem(node, prefix + "points", "a section needs points, steps, a figure or a table")
+        if isinstance(obj, Table):
+            width = len(obj.header or [])
+            for i, row in enumerate(obj.rows):
+                if obj.header and len(row) > width:
+                    row_node = _child(node, "rows").value[i]
+                    self.problem(row_node, f"{prefix}rows[{i}]",
+                                 f"this row has {len(row)} cells, more than the {width} of the header")
+            if not obj.rows:
+                self.problem(_child(node, "rows"), prefix + "rows", "a table needs at least one row")
+        if isinstance(obj, Figure):
+            if not obj.alt and not obj.decorative:
+                self.problem(node, prefix + "alt", "a figure needs alt text saying what it shows (alt), "
+                             "or `decorative: true` if it adds nothing to the text")
+            obj = self.figure(obj, node, prefix)
+        return obj
+
+    def figure(self, obj: Figure, node: yaml.Node, prefix: str) -> Figure:
+        """Return `obj` with its picture as a full path, after checking it is a PNG, JPEG or SVG file of a fair size."""
+        where = _child(node, "src")
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.src):
+            return obj  # an address: what may be read is decided by the resource policy (fetch.py)
+        picture = (Path(self.file).parent / obj.src).resolve()
+        if picture.suffix.lower() not in FIGURE_TYPES:
+            self.problem(where, prefix + "src", f"expected a PNG, JPEG or SVG file, got {obj.src!r}")
+        elif not picture.is_file():
+            self.problem(where, prefix + "src", f"figure file not found: {picture}")
+        elif self.folders and not any(picture.is_relative_to(folder) for folder in self.folders):
+            self.problem(where, prefix + "src", "the figure file is outside the allowed folders ("
+                         + ", ".join(map(str, self.folders))
+                         + "); put it next to the content file or in the assets folder")
+        elif (size := picture.stat().st_size) > MAX_FIGURE_BYTES:
+            self.problem(where, prefix + "src", f"the figure file is {size:,} bytes, more than the limit of "
+                         f"{MAX_FIGURE_BYTES:,}; make it smaller")
+        elif not _is_picture(picture):
+            self.problem(where, prefix + "src", f"{obj.src!r} is not a PNG, JPEG or SVG picture")
+        return dataclasses.replace(obj, src=str(picture))
+
+    def cell(self, node: yaml.Node, path: str) -> str | None:
+        """Return a table cell's text: empty for "" or nothing, so a log can have blanks to fill in."""
+        if isinstance(node, yaml.ScalarNode) and (node.tag == _TAG + "null" or not node.value.strip()):
+            return ""
+        return self.text(node, path)
 
     def sequence(self, node: yaml.Node, item: typing.Any, path: str, depth: int) -> list | None:
         if not isinstance(node, yaml.SequenceNode):
@@ -353,6 +427,17 @@ class _Walker:
                          f"{bad.start() + 1}; remove it")
             return None
         return value
+
+
+def _is_picture(path: Path) -> bool:
+    """Return whether the file at `path` starts like a PNG, JPEG or SVG picture."""
+    from .images import figure_type  # only topics with figures pay for importing the image tools
+
+    try:
+        with path.open("rb") as handle:
+            return figure_type(handle.read(65536)) is not None
+    except OSError:
+        return False
 
 
 def _child(node: yaml.Node, key: str) -> yaml.Node:

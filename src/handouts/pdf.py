@@ -7,6 +7,10 @@ PDF, which saves a warm worker most of the cost outside layout. The PDF is PDF/U
 language and title set) and reproducible: its dates come from the HTML's
 `dcterms.created`/`dcterms.modified` metadata, never from the clock.
 
+WeasyPrint's tags lack two attributes PDF/UA readers use, which are added as each tag is
+made (`_tag_attributes`): an ordered list (`<ol>`) is an `L` with `ListNumbering
+/Decimal`, and a header cell (`<th scope>`) a `TH` with its `Scope` (Column or Row).
+
 Every resource is read through a `fetch.Fetcher`, and a resource that is refused or
 cannot be used fails the render with a `fetch.ResourceError` instead of leaving a hole
 in the handout (WeasyPrint logs such failures as errors and carries on).
@@ -21,12 +25,32 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+import pydyf
 import weasyprint
 from weasyprint.logger import LOGGER
+from weasyprint.pdf import tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from .fetch import Fetcher, Policy, ResourceError
+
+
+_SCOPES = {"col": "/Column", "row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}
+_build_box_tree = tags._build_box_tree
+
+
+def _tag_attributes(box, parent, *args):
+    """Yield WeasyPrint's tags for `box`, an ordered list's numbering and a header cell's scope added."""
+    for element in _build_box_tree(box, parent, *args):
+        tag, html = element.get("S"), getattr(box, "element", None)
+        if tag == "/L" and getattr(box, "element_tag", None) == "ol":
+            element["A"] = pydyf.Dictionary({"O": "/List", "ListNumbering": "/Decimal"})
+        elif tag == "/TH" and html is not None and html.get("scope") in _SCOPES and "A" in element:
+            element["A"]["Scope"] = _SCOPES[html.get("scope")]
+        yield element
+
+
+tags._build_box_tree = _tag_attributes  # the tree builder calls itself through this name, for every box
 
 
 @cache

@@ -1,18 +1,20 @@
 """Readability scores for handout text: SMOG, Flesch-Kincaid grade and reading ease.
 
 Takes plain strings, each a bullet point or paragraph, and returns a `Score` (counts
-and the three measures, as unrounded floats: callers round) or the `Hard` sentences
-most worth rewriting. Formulas as in the standards' "Readability" section.
+and the three measures, as unrounded floats: callers round; `smog_short` is the SMOG
+manual's whole-number grade for short texts) or the `Hard` sentences most worth
+rewriting. Formulas as in the standards' "Readability" section.
 
 - A text is split on `.`, `!` and `?` (not `;`, not inside `2.5`, not after `Dr.`,
   `e.g.`, `i.e.` or, unless a capital follows, `etc.`). A text without a full stop,
   like most bullets, is one sentence of its own.
-- Syllables come from the CMU Pronouncing Dictionary (first pronunciation), read from
-  `data/syllables.txt` on first use (a table made by `scripts/make-syllables.py`).
-  Words it lacks get a rough spelling heuristic. Hyphenated words add up
-  their parts; numbers are read as cardinals ("12" twelve, "2.5" two point five, an
-  ordinal suffix adds nothing); 2-3 capital letters not in the dictionary (GP, IBS)
-  are read letter by letter.
+- Syllables come from the CMU Pronouncing Dictionary, read from `data/syllables.txt`
+  on first use (a table made by `scripts/make-syllables.py`): the fewest among a
+  word's pronunciations ("every" is 2, as ev-ry, not 3), so a word a reader may say
+  short is never counted long. Words it lacks get a rough spelling heuristic.
+  Hyphenated words add up their parts; numbers are read as cardinals ("12" twelve,
+  "2.5" two point five, an ordinal suffix adds nothing); 2-3 capital letters not in
+  the dictionary (GP, IBS) are read letter by letter.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ SYLLABLES_FILE = Path(__file__).with_name("data") / "syllables.txt"
 """Syllables per word of the CMU Pronouncing Dictionary, made by scripts/make-syllables.py."""
 POLYSYLLABLE = 3
 """A word of this many syllables or more is a polysyllable for SMOG."""
+SMOG_SENTENCES = 30
+"""SMOG is defined on 30 sentences; shorter texts are scaled up to them."""
+SHORT_TEXT_MIN_SENTENCES = 10
+"""The fewest sentences the SMOG manual's conversion for short texts goes down to."""
 
 _NEVER_END = frozenset({"dr", "mr", "mrs", "ms", "prof", "st", "vs", "approx", "cf", "e.g", "i.e"})
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
@@ -58,6 +64,11 @@ class Score:
     reading_ease: float
     """Flesch reading ease, 0-100ish; 70 or more is plain language."""
 
+    @property
+    def smog_short(self) -> int:
+        """Return the SMOG grade by the manual's method for texts of fewer than 30 sentences (0 with no text)."""
+        return short_text_grade(self.polysyllables, self.sentences) if self.words else 0
+
 
 @dataclass(frozen=True)
 class Hard:
@@ -74,6 +85,21 @@ class Hard:
     def polysyllables(self) -> int:
         """Return how many polysyllabic words the sentence has."""
         return len(self.polysyllabic_words)
+
+
+def short_text_grade(polysyllables: int, sentences: int) -> int:
+    """Return the SMOG grade of a short text by the SMOG manual's conversion.
+
+    The polysyllables are scaled to 30 sentences (times 30 / sentences; a text of fewer
+    than 10 sentences is taken as 10, the shortest the manual's table goes down to),
+    rounded to a whole count, and converted as the manual's table does: 3 plus the
+    square root of the nearest perfect square, at least 4 (0-2 long words give 4,
+    3-6 give 5, 7-12 give 6, 13-20 give 7, 21-30 give 8, ...). More sentences for
+    the same long words never give a higher grade, so splitting a sentence never
+    raises it.
+    """
+    scaled = math.floor(polysyllables * SMOG_SENTENCES / max(sentences, SHORT_TEXT_MIN_SENTENCES) + 0.5)
+    return max(4, 3 + round(math.sqrt(scaled)))
 
 
 def words(text: str) -> list[str]:
@@ -135,9 +161,13 @@ def syllable_table() -> dict[str, tuple[int, int]]:
 
 
 def _dictionary(word: str) -> int | None:
-    """Return the vowel phonemes (stress digit at the end) of the first pronunciation."""
+    """Return the fewest syllables among the dictionary's pronunciations of `word`, or None if it lacks it.
+
+    The fewest, not the first: "every" is 2 (ev-ry) as well as 3, and a word a reader
+    may say short is never counted long.
+    """
     counts = syllable_table().get(word)
-    return counts[0] if counts else None
+    return counts[1] if counts else None
 
 
 def _letters(run: str) -> int:

@@ -27,7 +27,7 @@ import yaml
 
 from .bundled import DEFAULT, Look
 from .colour import tint
-from .images import logo_uri, qr_uri
+from .images import figure_uri, logo_uri, qr_uri
 from .model import Content, Term
 
 _PLAN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -123,11 +123,12 @@ def full_notes(points: list[str], notes: str | None = None) -> str | None:
 
 
 def source_line(source) -> str:
-    """Return a source as a slide names it: its title, publisher and year when known, and its note."""
+    """Return a source as a slide names it: "Title. Publisher, year", and its note after a dash."""
     publisher = getattr(source, "publisher", None)
     year = getattr(source, "year", None)
     by = ", ".join(str(part) for part in (publisher, year) if part)
-    return source.title + (f" ({by})" if by else "") + (f" — {source.note}" if source.note else "")
+    stop = "" if source.title.endswith((".", "?", "!")) else "."
+    return source.title + (f"{stop} {by}" if by else "") + (f" — {source.note}" if source.note else "")
 
 
 def _long_date(value: dt.date) -> str:
@@ -148,16 +149,21 @@ def halves(terms: Sequence[Term]) -> list[list[Term]]:
 
 
 def render_html(content: Content, options: HandoutOptions = HandoutOptions(), look: Look = DEFAULT,
-                logo: bytes | None = None) -> str:
+                logo: bytes | None = None, figures: dict[str, bytes] | None = None) -> str:
     """Return the handout for `content` as a complete HTML document.
 
-    `logo` is the bytes of `content.organisation.logo`, read under the resource policy;
-    without them the handout has no logo.
+    `logo` is the bytes of `content.organisation.logo`, and `figures` those of each section's
+    figure by its `src`, read under the resource policy; without them the handout has no logo,
+    and a figure whose bytes are missing is an error.
     """
     template = environment(look).get_template("handout.html.j2")
     logo_src = logo_uri(logo, content.organisation.logo) if logo and content.organisation.logo else None
+    figure_srcs = {src: figure_uri(data) for src, data in (figures or {}).items()}
+    missing = [s.figure.src for s in content.sections if s.figure and s.figure.src not in figure_srcs]
+    if missing:
+        raise ValueError(f"render_html needs the bytes of every figure; missing: {', '.join(missing)}")
     return template.render(c=content, paper=PAPER_SIZES[options.paper], large=options.large_print,
-                           logo_src=logo_src)
+                           logo_src=logo_src, figures=figure_srcs)
 
 
 def stylesheets(options: HandoutOptions = HandoutOptions(), look: Look = DEFAULT) -> list[Path]:

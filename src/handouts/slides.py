@@ -13,11 +13,15 @@ size down to 24pt at which every bullet fits a slide alone. A slide whose bullet
 not fit at that size is split into continuation slides "Title (2 of 3)", never cutting a
 bullet; only a bullet too long for a slide of its own is set smaller (not below 18pt),
 and what does not fit even then is reported in the warnings passed to `warn`. Titles
-are shrunk within their floor (28pt). Titles are in the title placeholder, first in
-reading order and unique; pictures carry alt text; every slide but the first shows its
-number. Speaker notes go on the notes page only when the plan has notes. The bytes are
-reproducible: zip entry times and document dates come from the content, never from
-the clock.
+are shrunk within their floor (28pt). A plan's `steps` follow its bullets as
+auto-numbered paragraphs (numbering carried across continuation slides); its `picture`
+({src, alt}, bytes given in `pictures`) goes beside the text with the alt text as its
+description; its `table` ({caption, header, rows}) is a real PowerPoint table, split by
+rows across continuation slides with the header repeated on each. Titles are in the
+title placeholder, first in reading order and unique; pictures carry alt text; every
+slide but the first shows its number. Speaker notes go on the notes page only when the
+plan has notes. The bytes are reproducible: zip entry times and document dates come
+from the content, never from the clock.
 """
 
 from __future__ import annotations
@@ -76,7 +80,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
                theme: Path | None = None, aspect: str | None = "16:9",
                logo: tuple[str, bytes] | None = None, logo_alt: str | None = None,
                colour: str | None = None, warn: Callable[[str], None] | None = None,
-               default_theme: Path = DEFAULT_THEME) -> bytes:
+               default_theme: Path = DEFAULT_THEME, pictures: dict[str, bytes] | None = None) -> bytes:
     """Return a .pptx with the slides of `plan`, split where text does not fit.
 
     `theme` is an organisation's own .pptx whose master and layouts are used (default:
@@ -86,7 +90,8 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     its alt text, and small in the corner of every other slide of the bundled theme (an
     organisation's own master places its logo itself); `colour` (#rrggbb, the brand colour)
     replaces the bundled theme's navy and accents (an organisation's own master keeps its
-    colours); every warning is passed to `warn`.
+    colours); every warning is passed to `warn`; `pictures` holds the bytes of every planned
+    picture by its `src` (PNG, JPEG or SVG, read under the resource policy).
     """
     warnings: list[str] = []
     try:
@@ -100,7 +105,7 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
         set_aspect(prs, aspect)
     picture = _logo_picture(*logo, warnings) if logo is not None else None
     every_slide = picture is not None and theme is None
-    styles = _Styles(prs, warnings)
+    styles = _Styles(prs, warnings, pictures or {})
     styles.reserve = _logo_room(prs, picture) if picture is not None and every_slide else 0
     styles.body_size = _body_size(prs, plan, styles)
     titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
@@ -208,6 +213,8 @@ class _Text:
     indent: int = 0
     anchor: str | None = None
     """Vertical alignment in the box ("ctr" for a statement), or None for the layout's own."""
+    numbers: list[int | None] | None = None
+    """The step number of each paragraph, None for a bullet (None: no steps)."""
 
 
 @dataclasses.dataclass
@@ -217,14 +224,30 @@ class _Slide:
     title_text: _Text
     body: _Text | None
     notes: str | None
+    picture: tuple[bytes, str | None, tuple[int, int, int, int]] | None = None
+    """A picture's PNG or JPEG bytes, its alt text (None: decorative) and the box it is fitted in."""
+    table: _PlacedTable | None = None
     qr: tuple[str, str] | None = None
     """The address a QR code opens and its alt text, drawn right of the body."""
+
+
+@dataclasses.dataclass
+class _PlacedTable:
+    """A table as it is set on one slide."""
+
+    cells: list[list[str]]
+    """The rows, the header first when `header`."""
+    header: bool
+    size: int
+    description: str | None
+    box: tuple[int, int, int, int]
+    heights: list[int]
 
 
 class _Styles:
     """The faces and starting sizes of the master's title and body text."""
 
-    def __init__(self, prs, warnings: list[str]):
+    def __init__(self, prs, warnings: list[str], pictures: dict[str, bytes] | None = None):
         master = prs.slide_master._element
         theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
         self.theme_fonts = {
@@ -240,6 +263,8 @@ class _Styles:
         """Width kept free at the right of titles for the logo in the corner, in EMU."""
         self.body_size = BODY_SIZE
         """The size of all body text of the deck, chosen once by `_body_size`."""
+        self.pictures = pictures or {}
+        """The bytes of every planned picture, by its `src`."""
 
     def of(self, placeholder, title: bool) -> tuple[fit.Face, int]:
         """Return the face and starting size of text in `placeholder` of a layout."""
@@ -273,13 +298,17 @@ def _body_size(prs, plan: list[dict], styles: _Styles) -> int:
                                    _pt(height - 2 * INSET_Y), max(start, BODY_SIZE), BODY_SIZE)
 
 
-def _paragraphs(entry: dict) -> tuple[list[str], str]:
-    """Return the body paragraphs of a planned slide, and what they are: bullets, lines, statement or subtitle."""
+def _paragraphs(entry: dict) -> tuple[list[str], str, list[int | None] | None]:
+    """Return the body paragraphs of a planned slide, what they are (bullets, lines, statement or
+    subtitle) and, when it has steps, the step number of each (None for a bullet)."""
     for kind in ("subtitle", "statement"):
         if entry.get(kind):
-            return [" ".join(str(entry[kind]).split())], kind
+            return [" ".join(str(entry[kind]).split())], kind, None
     kind = "lines" if entry.get("lines") else "bullets"
-    return [" ".join(str(line).split()) for line in entry.get(kind) or []], kind  # a line break would start a paragraph
+    texts = list(entry.get(kind) or [])
+    steps = list(entry.get("steps") or []) if kind == "bullets" else []
+    numbers = [None] * len(texts) + list(range(1, len(steps) + 1)) if steps else None
+    return [" ".join(str(line).split()) for line in texts + steps], kind, numbers  # a line break starts a paragraph
 
 
 def _body_placeholder(layout):
@@ -287,7 +316,7 @@ def _body_placeholder(layout):
 
 
 def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[str]) -> list[_Slide]:
-    """Return the slides for one entry of the plan: one, or several if its bullets need them."""
+    """Return the slides for one entry of the plan: one, or several if its bullets or table need them."""
     layout = find_layout(prs, entry.get("layout", "content"))
     title_ph = next((p for p in layout.placeholders if p.placeholder_format.idx == 0), None)
     if title_ph is None:
@@ -295,22 +324,29 @@ def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[s
     body_ph = _body_placeholder(layout)
     reserve = styles.reserve if entry.get("layout", "content") != "title" else 0
     qr = (str(entry["qr"]), str(entry.get("qr_alt") or "")) if entry.get("qr") else None
-    lines, kind = _paragraphs(entry)
-    if body_ph is None or not lines:
+    lines, kind, numbers = _paragraphs(entry)
+    picture = _picture(entry.get("picture"), styles, warnings)
+    table = entry.get("table")
+    if body_ph is None or not (lines or picture):
+        if table and body_ph is not None:
+            return _table_slides(layout, title, table, title_ph, body_ph, styles, warnings, entry.get("notes"))
         text = _fit_title(title, title_ph, None, styles, warnings, reserve)[0]
-        return [_Slide(layout, title, text, None, entry.get("notes"), qr)]
+        return [_Slide(layout, title, text, None, entry.get("notes"), qr=qr)]
     face, start = styles.of(body_ph, title=False)
     bullets = kind == "bullets"
-    indent = styles.indent if bullets else 0
+    indent = (max(styles.indent, int(Inches(0.55))) if numbers else styles.indent) if bullets else 0
     anchor = "ctr" if kind == "statement" else None
     parts, suffix = 1, ""
     for _ in range(3):  # a longer title ("(2 of 3)") may take room from the body: settle
         title_text, body_box = _fit_title(title + suffix, title_ph, _box(body_ph), styles, warnings, reserve)
         if qr is not None:  # the QR code sits right of the text
             body_box = (body_box[0], body_box[1], body_box[2] - QR_SIDE - Inches(0.3), body_box[3])
-        left, top, width, height = body_box
+        text_box, picture_box = _beside(body_box, picture is not None and bool(lines))
+        left, top, width, height = text_box
         inner = (_pt(width - 2 * INSET_X - indent), _pt(height - 2 * INSET_Y))
-        if kind == "subtitle":
+        if not lines:  # a picture alone
+            spread = fit.Spread([[]], [styles.body_size], [])
+        elif kind == "subtitle":
             packing = fit.pack(lines, face, *inner, start, BODY_FLOOR)
             spread = fit.Spread(packing.groups, [packing.size] * len(packing.groups), packing.too_big)
         elif kind == "statement" and (size := fit.fit_size(lines, face, *inner, STATEMENT_SIZE, styles.body_size)):
@@ -328,9 +364,97 @@ def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[s
     for number, (group, size) in enumerate(zip(spread.groups, spread.sizes), 1):
         name = f"{title} ({number} of {parts})" if parts > 1 else title
         head = dataclasses.replace(title_text, paragraphs=[name])
-        body = _Text([lines[i] for i in group], size, body_box, bullets, indent, anchor)
-        slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None,
-                             qr if number == parts else None))
+        body = _Text([lines[i] for i in group], size, text_box, bullets, indent, anchor,
+                     [numbers[i] for i in group] if numbers else None) if group else None
+        placed = (picture[0], picture[1], picture_box) if picture and number == 1 else None
+        slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None, placed,
+                             qr=qr if number == parts else None))
+    if table:
+        caption = table.get("caption") or title
+        slides += _table_slides(layout, caption, table, title_ph, body_ph, styles, warnings, None)
+    return slides
+
+
+PICTURE_SHARE = 0.4
+"""Share of the body's width a picture beside the text takes."""
+GAP = Inches(0.25)
+
+
+def _beside(box: tuple[int, int, int, int], split: bool) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """Return the text box and the picture box: side by side when `split`, else both the whole `box`."""
+    if not split:
+        return box, box
+    left, top, width, height = box
+    picture_width = int(width * PICTURE_SHARE)
+    text_width = width - picture_width - GAP
+    return (left, top, text_width, height), (left + text_width + GAP, top, picture_width, height)
+
+
+def _picture(planned: dict | None, styles: _Styles, warnings: list[str]) -> tuple[bytes, str | None] | None:
+    """Return a planned picture as (PNG or JPEG bytes, alt text), an SVG drawn as a PNG; None if it cannot be."""
+    if not planned:
+        return None
+    src = str(planned["src"])
+    data = styles.pictures.get(src)
+    if data is None:
+        raise ValueError(f"build_deck needs the bytes of the picture {src}")
+    from .images import figure_type
+
+    if figure_type(data) == "image/svg+xml":
+        try:
+            data = svg_to_png(data, Inches(4))
+        except Exception as exc:  # cairosvg raises many kinds of error on a broken or refused SVG
+            warnings.append(f"slides: {Path(src).name}: the SVG picture could not be drawn ({exc}); it was left out")
+            return None
+    return data, planned.get("alt")
+
+
+CELL_X, CELL_Y = Inches(0.08), Inches(0.05)
+TABLE_SIZE = BODY_FLOOR
+"""Table text is set at the smallest body size: a table holds more words than a list."""
+
+
+def _table_slides(layout, title: str, table: dict, title_ph, body_ph, styles: _Styles, warnings: list[str],
+                  notes: str | None) -> list[_Slide]:
+    """Return the slides holding `table`: as many rows on each as fit, the header repeated on each."""
+    header = [str(h) for h in table.get("header") or []]
+    rows = [[str(cell) for cell in row] for row in table.get("rows") or []]
+    columns = max([len(header), *map(len, rows)])
+    rows = [row + [""] * (columns - len(row)) for row in rows]
+    face, _ = styles.of(body_ph, title=False)
+    bold, _ = fit.face_for(face.typeface, True)
+    _, body_box = _fit_title(title + " (9 of 9)", title_ph, _box(body_ph), styles, warnings,
+                             styles.reserve)  # the longest title
+    left, top, width, height = body_box
+    cell_width = _pt(width // columns - 2 * CELL_X)
+
+    def row_height(cells: list[str], cell_face: fit.Face) -> int:
+        lines = max(fit.text_height([c or " "], cell_face, TABLE_SIZE, cell_width) for c in cells)
+        return int(Pt(lines) + 2 * CELL_Y + Pt(2))
+
+    head_height = row_height(header, bold) if header else 0
+    heights = [row_height(row, face) for row in rows]
+    groups: list[list[int]] = []
+    used = height  # start a new slide at once
+    for index, h in enumerate(heights):
+        if not groups or used + h > height:
+            if groups and head_height + h > height:
+                warnings.append(f"slides: {title!r}: a table row does not fit on a slide even alone at "
+                                f"{TABLE_SIZE}pt, and runs off the slide: {_clip(' | '.join(rows[index]))!r}")
+            groups.append([])
+            used = head_height
+        groups[-1].append(index)
+        used += h
+    slides = []
+    for number, group in enumerate(groups, 1):
+        name = f"{title} ({number} of {len(groups)})" if len(groups) > 1 else title
+        head, box = _fit_title(name, title_ph, _box(body_ph), styles, warnings, styles.reserve)
+        box = (box[0], box[1], box[2], min(box[3], head_height + sum(heights[i] for i in group)))
+        cells = ([header] if header else []) + [rows[i] for i in group]
+        row_heights = ([head_height] if header else []) + [heights[i] for i in group]
+        described = table.get("caption")
+        slides.append(_Slide(layout, name, head, None, notes if number == 1 else None,
+                             table=_PlacedTable(cells, bool(header), TABLE_SIZE, described, box, row_heights)))
     return slides
 
 
@@ -365,6 +489,10 @@ def _add_slide(prs, planned: _Slide):
                  and p.placeholder_format.type.real in (2, 4, 7)), None)
     if planned.body is not None and body is not None:
         _set_text(body, planned.body)
+    if planned.picture is not None:
+        _add_picture(slide, *planned.picture)
+    if planned.table is not None:
+        _add_table(slide, planned.table)
     for shape in list(slide.placeholders):
         if shape.placeholder_format.idx != 0 and not (shape.has_text_frame and shape.text_frame.text):
             shape.element.getparent().remove(shape.element)
@@ -406,7 +534,11 @@ def _set_text(shape, text: _Text) -> None:
         pPr = paragraph._p.get_or_add_pPr()
         pPr.set("marL", str(text.indent))
         pPr.set("indent", str(-text.indent))
-        if not text.bullets and pPr.find("a:buNone", NS) is None:
+        step = text.numbers[number] if text.numbers else None
+        if step is not None:
+            etree.SubElement(pPr, "{%s}buFontTx" % NS["a"])
+            etree.SubElement(pPr, "{%s}buAutoNum" % NS["a"], type="arabicPeriod", startAt=str(step))
+        elif not text.bullets and pPr.find("a:buNone", NS) is None:
             etree.SubElement(pPr, "{%s}buNone" % NS["a"])
         for run in paragraph.runs:
             run.font.size = Pt(text.size)
@@ -484,6 +616,51 @@ def _add_number(prs, slide, number: int) -> None:
     etree.SubElement(field, "{%s}t" % NS["a"]).text = str(number)
     run.addprevious(field)
     run.getparent().remove(run)
+
+
+def _add_picture(slide, data: bytes, alt: str | None, box: tuple[int, int, int, int]) -> None:
+    """Put the picture `data` in `box`, as large as fits without changing its shape, centred; describe it."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        ratio = image.width / image.height
+    left, top, width, height = box
+    if width / ratio <= height:
+        fitted_width, fitted_height = width, int(width / ratio)
+    else:
+        fitted_width, fitted_height = int(height * ratio), height
+    picture = slide.shapes.add_picture(io.BytesIO(data), left + (width - fitted_width) // 2, top,
+                                       fitted_width, fitted_height)
+    picture.name = "Figure"
+    describe(picture, alt)
+
+
+def _add_table(slide, placed: _PlacedTable) -> None:
+    """Put `placed` on `slide` as a real table, every cell's text at its size, the header row marked as one."""
+    cells, header, size, heights = placed.cells, placed.header, placed.size, placed.heights
+    description = placed.description
+    left, top, width, _ = placed.box
+    frame = slide.shapes.add_table(len(cells), len(cells[0]), left, top, width, sum(heights))
+    frame.name = "Table"
+    if description:
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", description)
+    table = frame.table
+    table.first_row = header
+    for column in table.columns:
+        column.width = width // len(cells[0])
+    for r, (row, row_height) in enumerate(zip(cells, heights)):
+        table.rows[r].height = row_height
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            cell.margin_left = cell.margin_right = CELL_X
+            cell.margin_top = cell.margin_bottom = CELL_Y
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.text = value
+            paragraph.font.size = Pt(size)
+            paragraph.line_spacing = Pt(fit.LINE * size)
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+                run.font.bold = header and r == 0
 
 
 @lru_cache(maxsize=8)
