@@ -99,6 +99,16 @@ class DescribeTheDemoDeck:
         body = body_shape(closing)
         assert body.left + body.width <= qr.left and qr.left + qr.width <= prs.slide_width
 
+    def it_puts_the_emergency_instruction_first_on_the_closing_slide(self, tmp_path):
+        example = ROOT / "examples" / "blood-pressure.yaml"
+        result = run("build", str(example), "--out", str(tmp_path))
+        assert result.code == 0, result.err
+        content = load(example).content
+        closing = Presentation(tmp_path / "slides.pptx").slides[-1]
+        lines = [p.text for p in body_shape(closing).text_frame.paragraphs]
+        assert lines[0] == f"In an emergency, call {content.get_help.emergency.phone} now."
+        assert [s.name for s in closing.shapes if s.name == "QR code"] == ["QR code"]
+
     def it_fits_every_text_box(self, demo_deck):
         _, prs, _ = demo_deck
         assert overflows(prs) == []
