@@ -139,7 +139,7 @@ class DescribeTheLogo:
         path = write("brand: brand/brand.yaml\n" + without_organisation(minimal_text))
         folder = brand.parent.resolve()
         [message] = problems_of(path)
-        assert message == f"{brand}:4:7: organisation.logo: expected an SVG or PNG file, got '{folder / 'logo.gif'}'"
+        assert message == f"{brand}:4:7: organisation.logo: expected an SVG or PNG file, got 'logo.gif'"
         brand.write_text(BRAND.replace("logo.svg", "gone.png"))
         [message] = problems_of(path)
         assert message == f"{brand}:4:7: organisation.logo: logo file not found: {folder / 'gone.png'}"

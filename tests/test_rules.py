@@ -242,6 +242,9 @@ class DescribeTheDemoContent:
         report = check(load(ROOT / "content.yaml"), CheckConfig(), today=dt.date(2026, 11, 26))
         assert report.scores[""].smog <= 8
         assert all(s.smog_short <= 7 for s in report.scores.values())
-        # The article the demo sums up names no publisher, and the demo says so rather than invent one.
-        assert {f.rule for f in report.findings} <= {"smog-warning", "smog-section", "source-publisher"}
+        # The article the demo sums up names no publisher, and the demo says so rather than invent one;
+        # its "best way to treat leaky gut" is quoted as the writer's claim, accepted on that line only.
+        assert {f.rule for f in report.findings} <= {"smog-warning", "smog-section", "source-publisher",
+                                                     "absolute-claim"}
+        assert [f.path for f in report.findings if f.rule == "absolute-claim"] == ["sections[4].points[2]"]
         assert all(f.accepted for f in report.findings) and not report.fails(strict=True)

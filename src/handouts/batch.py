@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .config import SUFFIXES, content_files
-from .manifest import Manifest, fingerprint, relative, shared_inputs, shown
+from .manifest import MANIFEST_NAME, Manifest, fingerprint, relative, shared_inputs, shown
 from .progress import Reporter
 
 _SAFE_SLUG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -72,7 +72,7 @@ def find_topics(paths: list[Path], out: Path) -> list[Topic]:
     topic already uses, makes that topic fail with a reason.
     """
     files = content_files(paths)
-    if len(paths) == 1 and len(files) == 1 and not paths[0].is_dir():
+    if len(paths) == 1 and len(files) == 1 and files[0] == paths[0]:
         return [Topic(files[0], ".")]
     topics: list[Topic] = []
     owners: dict[str, Path] = {}
@@ -92,8 +92,11 @@ def slug_problem(slug: str, out: Path) -> str | None:
         return (f"cannot use {slug!r} as an output folder name: rename the file to letters, "
                 "digits, '-', '_' or '.', not starting with '.' or '-'")
     target = out / slug
-    if target.is_symlink() or not target.absolute().resolve().is_relative_to(out.absolute().resolve()):
-        return f"output folder {target} would be outside {out}"
+    try:
+        if target.is_symlink() or not target.absolute().resolve().is_relative_to(out.absolute().resolve()):
+            return f"output folder {target} would be outside {out}"
+    except (OSError, RuntimeError):  # a symlink loop, a name too long
+        return f"output folder {target} cannot be resolved (a symlink loop, or a name too long)"
     return None
 
 
@@ -146,7 +149,12 @@ def run_batch(topics: list[Topic], out: Path, options, reporter: Reporter, *, st
                 failed += 1
             reporter.done(outcome, out)
     finally:
-        manifest.save()
+        try:
+            manifest.save()
+        except OSError as exc:
+            reporter.warn(f"{out / MANIFEST_NAME}: cannot write the manifest: {exc.strerror or exc}; "
+                          "the next build rebuilds the topics built now")
+            failed += 1
     reporter.finish()
     return 1 if failed else 0
 
@@ -243,7 +251,7 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
     from .fetch import ResourceError
     from .load import ContentInvalid, load
     from .manifest import file_hash
-    from .output import UnsafeOutput
+    from .output import UnsafeOutput, WriteFailed
     from .slides import ThemeError
 
     started = time.perf_counter()
@@ -251,7 +259,7 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
     target = out if topic.folder == "." else out / topic.folder
     try:
         loaded = load(topic.path, strict=strict, brand=options.brand, max_bytes=options.max_file_bytes,
-                      folders=(options.assets,) if options.assets else ())
+                      project=options.project, folders=(options.assets,) if options.assets else ())
         outcome.warnings = [str(w) for w in loaded.warnings]
         line, failed = rules.summary(loaded, options.check, strict=strict)
         outcome.warnings.append(line if topic.folder == "." else f"{topic.path}: {line}")
@@ -271,7 +279,9 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
             outcome.errors.append(f"{topic.path}: {errors} error{'s' if errors != 1 else ''}; nothing was written")
         else:  # the checks failed under --strict: the summary line in the warnings says so
             outcome.errors.append(f"{topic.path}: nothing was written")
-    except (ResourceError, UnsafeOutput) as exc:
+    except ResourceError as exc:
+        outcome.errors = [f"{'' if exc.where else f'{topic.path}: '}{exc}; nothing was written"]
+    except UnsafeOutput as exc:
         outcome.errors = [f"{topic.path}: {exc}; nothing was written"]
     except jinja2.TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name}:{exc.lineno}"
@@ -280,8 +290,10 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
         outcome.errors = [f"{_template_line(exc) or topic.path}: template error: {exc}; nothing was written"]
     except (ThemeError, ValueError) as exc:
         outcome.errors = [f"{options.theme or topic.path}: {exc}"]
-    except OSError as exc:
-        outcome.errors = [f"{exc.filename or target}: cannot write: {exc.strerror}"]
+    except WriteFailed as exc:
+        outcome.errors = [f"{exc}; the previous outputs are unchanged"]
+    except OSError as exc:  # writing is WriteFailed: anything else failed to read (a template, a font)
+        outcome.errors = [f"{exc.filename or topic.path}: cannot read: {exc.strerror}; nothing was written"]
     except Exception as exc:  # a bug, not bad input: keep the other topics going, say where
         outcome.errors = [f"{topic.path}: internal error: {exc!r} (run with --verbose for the traceback)"]
         outcome.detail = traceback.format_exc()
@@ -291,9 +303,10 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
             outcome.outputs[path.name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         logo = loaded.content.organisation.logo
         figures = [s.figure.src for s in loaded.content.sections if s.figure]
-        for used in filter(None, [logo, *figures]):  # the pictures the outputs show: a change rebuilds them
-            if (topic.path.parent / used).is_file():
-                dep = topic.path.parent / used
+        files = [topic.path.parent / used for used in filter(None, [logo, *figures])
+                 if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", used)]  # not an address or a data: URI
+        for dep in filter(None, [loaded.brand, *files]):  # the brand file and the pictures: a change rebuilds
+            if dep.is_file():
                 outcome.deps[relative(dep, out)] = file_hash(dep)
     outcome.seconds = time.perf_counter() - started
     return outcome

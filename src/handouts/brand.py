@@ -14,6 +14,7 @@ brand file, like any other.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -24,24 +25,31 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 
 
-def merge_brand(root: yaml.Node, path: Path, brand: Path | None = None) -> yaml.Node:
-    """Return `root` (the content of `path`) with its brand's organisation fields merged in.
+def merge_brand(root: yaml.Node, path: Path, brand: Path | None = None,
+                project: Path | None = None) -> tuple[yaml.Node, Path | None]:
+    """Return `root` (the content of `path`) with its brand's organisation fields merged in, and the brand file used.
 
     `brand` is the project's brand file, used when the content names none itself.
-    Raise `ContentInvalid` when the brand file is missing, unreadable or not a mapping.
+    A brand file is content: after resolving symlinks it must be inside `project` (or,
+    with no project, the content file's folder), like every file a handout reads.
+    Raise `ContentInvalid` when the brand file is missing, outside, unreadable or not a mapping.
     """
     if not isinstance(root, yaml.MappingNode):
-        return root
+        return root, None
     named = _child(root, "brand")
     if isinstance(named, yaml.ScalarNode) and named.tag == _STR and named.value.strip():
         brand = path.parent / named.value.strip()
-        if not brand.is_file():
+        try:
+            found = brand.is_file()
+        except OSError:  # a name too long, a loop: parse() below says which
+            found = True
+        if not found:
             mark = named.start_mark
             raise ContentInvalid([Problem(str(path), mark.line + 1, mark.column + 1, "brand",
                                           f"brand file not found: {brand}")])
     if brand is None:
-        return root
-    tree = parse(brand)
+        return root, None
+    tree = parse(brand, within=(project or path.absolute().parent,))
     if not isinstance(tree, yaml.MappingNode):
         line = tree.start_mark.line + 1 if tree else 0
         raise ContentInvalid([Problem(str(brand), line, 1 if line else 0, "",
@@ -58,26 +66,33 @@ def merge_brand(root: yaml.Node, path: Path, brand: Path | None = None) -> yaml.
                                   own.start_mark, own.end_mark)
         pairs = [(key, merged if value is own else value) for key, value in root.value]
     else:
-        return root  # not a mapping: validation reports it
-    return yaml.MappingNode(root.tag, pairs, root.start_mark, root.end_mark)
+        return root, brand  # not a mapping: validation reports it
+    return yaml.MappingNode(root.tag, pairs, root.start_mark, root.end_mark), brand
 
 
 def _child(node: yaml.MappingNode, key: str) -> yaml.Node | None:
     return next((value for k, value in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
 
 
-def _name_marks(node: yaml.Node, name: str) -> None:
-    """Give every node under `node` marks naming the file `name`."""
-    for mark in (node.start_mark, node.end_mark):
-        mark.name = name
-    children = node.value if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) else []
-    for child in children:
-        for item in child if isinstance(child, tuple) else (child,):
-            _name_marks(item, name)
+def _name_marks(root: yaml.Node, name: str) -> None:
+    """Give every node under `root` marks naming the file `name`, each node once (aliases share nodes)."""
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for mark in (node.start_mark, node.end_mark):
+            mark.name = name
+        children = node.value if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) else []
+        for child in children:
+            stack.extend(child if isinstance(child, tuple) else (child,))
 
 
 def _logo_from(folder: Path, node: yaml.Node) -> yaml.Node:
     """Return a logo node whose path is relative to `folder` rewritten as a full path."""
     if not (isinstance(node, yaml.ScalarNode) and node.tag == _STR and node.value.strip()):
         return node
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", node.value.strip()):
+        return node  # an address or a data: URI, not a path
     return yaml.ScalarNode(_STR, str(folder.resolve() / node.value.strip()), node.start_mark, node.end_mark)

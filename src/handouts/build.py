@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from .bundled import BUNDLED, DEFAULT, Look
 from .config import CheckConfig
 from .load import MAX_FILE_BYTES, Loaded
-from .output import output_path, write_atomic
-from .bundled import BUNDLED, DEFAULT, Look
+from .output import output_path, write_all
 from .render import HandoutOptions, render_html, render_slide_plan, stylesheets
 
 HANDOUT = "handout.pdf"
@@ -49,8 +49,8 @@ class BuildOptions:
     """Allow http(s) resources (never private addresses unless `allow_private_network`)."""
     allow_private_network: bool = False
     project: Path | None = dataclasses.field(default=None, metadata={"record": False})
-    """The project folder (where handouts.yaml is), whose files handouts may read, e.g. a brand logo.
-    It widens what may be read, not what is made, so the manifest does not record it."""
+    """The project folder (where handouts.yaml is): topics and brand files must be inside it.
+    It limits what may be read, not what is made, so the manifest does not record it."""
     max_resource_bytes: int | None = None
     """The largest resource a handout may read (None: the default of `fetch.py`)."""
     look: Look = dataclasses.field(default=DEFAULT, metadata={"record": False})
@@ -68,15 +68,23 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     two cores. A batch's workers already keep the cores busy, so they leave it off.
     """
     from .fetch import Fetcher, ResourceError, policy_for, read_picture
-    from .images import figure_type
+    from .images import NotAPicture, figure_type, logo_uri
     from .pdf import prepare, write_pdf
 
     content = loaded.content
-    policy = policy_for(loaded.path, content, (*options.look.folders, *filter(None, [options.assets, options.project])),
+    brand = [loaded.brand.parent] if loaded.brand else []
+    policy = policy_for(loaded.path, content, (*options.look.folders, *filter(None, [options.assets]), *brand),
                         allow_network=options.allow_network, allow_private_network=options.allow_private_network,
                         max_bytes=options.max_resource_bytes)
     logo = content.organisation.logo
     logo_data = read_picture(logo, policy, loaded.path.parent) if logo else None
+    if logo and logo_data is not None:
+        try:
+            logo_uri(logo_data)
+        except NotAPicture as exc:
+            raise ResourceError(_shown_logo(logo), str(exc), "organisation.logo",
+                                loaded.where("organisation.logo")) from None
+
     figures = {}
     for i, section in enumerate(content.sections):
         if section.figure:
@@ -88,7 +96,13 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     def handout(large: bool) -> bytes:
         handout = HandoutOptions(paper=options.paper, large_print=large)
         html = render_html(content, handout, options.look, logo=logo_data, figures=figures)
-        return write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
+        try:
+            return write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
+        except ResourceError as exc:
+            if logo and exc.resource.startswith("data:") and exc.key is None:  # the logo, embedded in the HTML
+                raise ResourceError(_shown_logo(logo), exc.reason, "organisation.logo",
+                                    loaded.where("organisation.logo")) from None
+            raise
 
     def deck() -> tuple[bytes, list[str]]:
         from .slides import build_deck  # python-pptx, and cairosvg for an SVG logo, only here
@@ -122,6 +136,11 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     for message in warnings:
         (warn or (lambda _: None))(message)
     return outputs
+
+
+def _shown_logo(logo: str) -> str:
+    """Return a logo reference as a message shows it: a file's name, not a data: URI's bytes."""
+    return "a data: URI" if logo.lower().startswith("data:") else Path(logo).name if "://" not in logo else logo
 
 
 @contextlib.contextmanager
@@ -171,9 +190,10 @@ def _forked(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
 
 def build_topic(loaded: Loaded, out_dir: Path, options: BuildOptions = BuildOptions(),
                 warn: Callable[[str], None] | None = None, *, parallel: bool = False) -> list[Path]:
-    """Render every output of one topic (see `render_topic`), then write them into `out_dir`; return their paths."""
+    """Render every output of one topic (see `render_topic`), then write them into `out_dir` all or none.
+
+    Return their paths."""
+    paths = {name: output_path(out_dir, name) for name in (HANDOUT, LARGE_PRINT, SLIDES)}  # before any work
     outputs = render_topic(loaded, options, warn, parallel=parallel)
-    paths = {name: output_path(out_dir, name) for name in outputs}  # refuse any escape before writing
-    for name, data in outputs.items():
-        write_atomic(paths[name], data)
+    write_all({paths[name]: data for name, data in outputs.items()})
     return list(paths.values())

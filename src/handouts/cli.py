@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from . import __version__
 from .config import CONFIG_NAME, Config, content_files, load_config
@@ -110,26 +110,71 @@ def _date(value: str):
 
 def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line and return its exit code."""
-    out = out or sys.stdout
+    guarded = _Guarded(out or sys.stdout)
     err = err or sys.stderr
     args = parser().parse_args(argv)
     commands = {"build": _build, "check": _check, "new": _new, "templates": _templates}
     try:
-        code = commands[args.command](args, out, err)
-        out.flush()
+        code = commands[args.command](args, cast(TextIO, guarded), err)
+        guarded.flush()
     except BrokenPipeError:
-        # The reader went away (`handouts check | head -1`). As Python's docs on SIGPIPE
-        # advise, point stdout at devnull so the final flush at exit cannot fail again,
-        # and exit like a shell reports a process ended by SIGPIPE.
-        _discard(out)
-        return EXIT_BROKEN_PIPE
-    return code
+        guarded.failed = guarded.failed or BrokenPipeError()
+    if guarded.failed is None:
+        return code
+    # As Python's docs on SIGPIPE advise, point stdout at devnull so the final flush at
+    # exit cannot fail again and print a traceback.
+    _discard(guarded.stream)
+    if isinstance(guarded.failed, BrokenPipeError):
+        return EXIT_BROKEN_PIPE  # the reader went away (`handouts check | head -1`), as a shell reports it
+    reason = guarded.failed.strerror or "it is closed"
+    print(f"handouts: cannot write to standard output: {reason}", file=err)
+    return 1
 
 
-def _discard(stream: TextIO) -> None:
+class _Guarded:
+    """A text stream that remembers the first error writing to `stream` and drops the rest.
+
+    `build > /dev/full` still builds every topic, and `check >&-` still checks every
+    file; the command then says it could not write its output and exits 1.
+    """
+
+    def __init__(self, stream: TextIO | None):
+        self.stream = stream
+        self.failed: OSError | None = None if stream is not None else OSError(9, "it is closed")
+
+    def write(self, text: str) -> int:
+        if self.failed is None and self.stream is not None:
+            try:
+                return self.stream.write(text)
+            except (OSError, ValueError) as exc:  # ValueError: a closed file
+                self.failed = exc if isinstance(exc, OSError) else OSError(9, "it is closed")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.failed is None and self.stream is not None:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError) as exc:
+                self.failed = exc if isinstance(exc, OSError) else OSError(9, "it is closed")
+
+    def isatty(self) -> bool:
+        try:
+            return self.failed is None and self.stream is not None and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def fileno(self) -> int:
+        if self.stream is None:
+            raise OSError(9, "it is closed")
+        return self.stream.fileno()
+
+
+def _discard(stream: TextIO | None) -> None:
     """Send what is left of `stream` (a real file, such as stdout) to devnull."""
     import os
 
+    if stream is None:
+        return
     try:
         fd = stream.fileno()
     except (AttributeError, OSError, ValueError):
@@ -225,6 +270,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for file in files:
         try:
             loaded = load(file, strict=args.strict, brand=brand, max_bytes=config.max_file_bytes,
+                          project=config.root if config.found else None,
                           folders=(config.resolve(config.assets),) if config.assets else ())
         except ContentInvalid as exc:  # reported as findings, with the others, on stdout
             reports.append(rules.unloaded(file, exc.problems, config.check))

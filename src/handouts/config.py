@@ -90,13 +90,21 @@ def content_files(paths: list[Path]) -> list[Path]:
     """Return the content files in `paths`: files as given, folders as their .yaml files (sorted, one level deep)."""
     files = []
     for path in paths:
-        if path.is_dir():
+        if _is(path, Path.is_dir):
             files += sorted(p for p in path.iterdir()
-                            if p.suffix in SUFFIXES and p.is_file() and p.name not in SKIP_NAMES
+                            if p.suffix in SUFFIXES and _is(p, Path.is_file) and p.name not in SKIP_NAMES
                             and not p.name.startswith("."))
         else:
-            files.append(path)
+            files.append(path)  # loading it says what is wrong, if anything
     return files
+
+
+def _is(path: Path, test) -> bool:
+    """Return `test(path)`, False when the path cannot even be looked at (a name too long, a loop)."""
+    try:
+        return test(path)
+    except (OSError, RuntimeError):
+        return False
 
 
 def find_config(start: Path | None = None) -> Path | None:

@@ -10,7 +10,8 @@ and every picture placed on a slide is read through `fetch(url, policy)`:
   private or other reserved addresses unless it also allows the private network, and
   the address checked is the one connected to; redirects are not followed;
 - any other scheme (`ftp:`, `gopher:` ...) never;
-- every resource is capped at `max_bytes`.
+- every resource is capped at `max_bytes`, and a raster picture at `pictures.MAX_PIXELS`
+  pixels, read from its header before anything decodes it.
 
 `Fetcher(policy)` is the WeasyPrint URL fetcher applying it; it stops the render at
 the first refusal. `read_picture(reference, policy, base)` applies it to a slide
@@ -35,6 +36,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import pictures
+
 MAX_RESOURCE_BYTES = 10_000_000
 TIMEOUT_SECONDS = 10
 
@@ -42,10 +45,11 @@ TIMEOUT_SECONDS = 10
 class ResourceError(Exception):
     """A resource was refused or could not be read; says which, and which content key named it."""
 
-    def __init__(self, resource: str, reason: str, key: str | None = None):
-        self.resource, self.reason, self.key = resource, reason, key
+    def __init__(self, resource: str, reason: str, key: str | None = None, where: str | None = None):
+        self.resource, self.reason, self.key, self.where = resource, reason, key, where
+        """`where` is the `file:line:col` the key is set at, when known."""
         shown = resource if len(resource) <= 120 else resource[:117] + "..."
-        super().__init__(f"{key + ': ' if key else ''}{shown}: {reason}")
+        super().__init__(f"{where + ': ' if where else ''}{key + ': ' if key else ''}{shown}: {reason}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,15 +111,19 @@ def fetch(url: str, policy: Policy) -> tuple[bytes, str]:
         scheme = ""
     try:
         if scheme == "data":
-            return _data(url, policy)
-        if scheme == "file":
-            return _file(url, policy)
-        if scheme in ("http", "https"):
-            return _http(url, policy)
-        what = f"the {scheme}: scheme" if scheme else "an address without a scheme"
-        raise ValueError(f"{what} is not allowed; use a file in the project's folders or a data: URI")
+            data, mime = _data(url, policy)
+        elif scheme == "file":
+            data, mime = _file(url, policy)
+        elif scheme in ("http", "https"):
+            data, mime = _http(url, policy)
+        else:
+            what = f"the {scheme}: scheme" if scheme else "an address without a scheme"
+            raise ValueError(f"{what} is not allowed; use a file in the project's folders or a data: URI")
+        if reason := pictures.problem(data):
+            raise ValueError(reason)
     except ValueError as exc:
         raise ResourceError(url, str(exc), policy.key_for(url)) from None
+    return data, mime
 
 
 def read_picture(reference: str, policy: Policy, base: Path) -> bytes:
@@ -164,8 +172,12 @@ def _file(url: str, policy: Policy) -> tuple[bytes, str]:
         raise ValueError("files on other hosts are not allowed")
     try:
         path = Path(url2pathname(parts.path)).resolve(strict=True)
-    except (OSError, RuntimeError):
+    except FileNotFoundError:
         raise ValueError("file not found") from None
+    except RuntimeError:  # a symlink loop, before Python 3.13
+        raise ValueError("cannot read the file: too many levels of symbolic links") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {exc.strerror}") from None
     folders = [folder.resolve() for folder in policy.folders]
     if not any(path.is_relative_to(folder) for folder in folders):
         raise ValueError("the file is outside the allowed folders (" + ", ".join(map(str, folders)) + ")")

@@ -1,27 +1,38 @@
-"""Images for the handout: a logo file or a web address in, a `data:` URI out.
+"""Images for the handout: a logo's bytes or a web address in, a `data:` URI out.
 
-`logo_uri(data, name)` returns an SVG or PNG logo (read by `fetch.py`) as a data URI,
-`figure_uri(data)` a section's PNG, JPEG or SVG figure (its type told by its bytes), and `qr_uri(url)` a QR
-code for `url` drawn by segno as SVG, so it prints as sharp vector paths; `qr_png(url)`
-draws the same code as PNG bytes for a slide, which cannot hold SVG. All are
-embedded in the HTML itself: the PDF stage fetches nothing outside `templates/`, and
-the bytes (so the PDF) depend only on the files' contents.
+`logo_uri(data)` returns an SVG or PNG logo (read by `fetch.py`, whatever its name or
+address) as a data URI, its type told by its bytes, `figure_uri(data)` a section's PNG,
+JPEG or SVG figure (its type told by its bytes), and `qr_uri(url)` a QR code for `url`
+drawn by segno as SVG, so it prints as sharp vector paths; `qr_png(url)` draws the same
+code as PNG bytes for a slide, which cannot hold SVG. All are embedded in the HTML
+itself: the PDF stage fetches nothing outside the allowed folders, and the bytes (so the
+PDF) depend only on the files' contents.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-from pathlib import Path
 
 import segno
 
-_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+from . import pictures
+
+_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 
-def logo_uri(data: bytes, name: str) -> str:
-    """Return the SVG or PNG logo `data` (read from the file `name`) as a base64 `data:` URI."""
-    return f"data:{_TYPES[Path(name).suffix.lower()]};base64,{base64.b64encode(data).decode()}"
+class NotAPicture(ValueError):
+    """The logo's bytes are not an SVG or PNG picture, or the picture is too large to draw."""
+
+
+def logo_uri(data: bytes, name: str = "") -> str:
+    """Return the SVG or PNG logo `data` as a base64 `data:` URI, or raise `NotAPicture`."""
+    kind = pictures.kind(data)
+    if kind not in _TYPES:
+        raise NotAPicture("empty" if not data else "not an SVG or PNG picture")
+    if reason := pictures.problem(data):
+        raise NotAPicture(reason)
+    return f"data:{_TYPES[kind]};base64,{base64.b64encode(data).decode()}"
 
 
 def figure_type(data: bytes) -> str | None:

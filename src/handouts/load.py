@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import types
 import typing
@@ -30,6 +31,18 @@ MAX_TEXT_CHARS = 5_000
 MAX_LIST_ITEMS = 200
 MAX_NODES = 20_000
 MAX_DEPTH = 20
+MAX_TOTAL_CHARS = 2_000_000
+"""All the text of a document together, counted after aliases are expanded (each use counts)."""
+MAX_PROPERTY_CHARS = 255
+"""The longest title, author, organisation name or language: what a deck's document properties hold."""
+MAX_URL_BYTES = 1_000
+"""The longest page address (UTF-8 bytes) drawn as a QR code; longer ones make codes too dense to scan."""
+YEARS = (1980, 2099)
+"""Dates (published, review) must fall in these years: a deck's zip entries cannot be dated outside them."""
+MAX_LOGO_BYTES = 10_000_000
+"""The largest logo file `check` reads (the default resource cap of a build)."""
+EXCERPT_CHARS = 60
+"""How much of a wrong value a message shows, escaped: enough to find it, never a whole file."""
 MAX_FIGURE_BYTES = 10_000_000
 """The largest figure file, the same as the largest resource a build reads (fetch.MAX_RESOURCE_BYTES)."""
 FIGURE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
@@ -77,43 +90,76 @@ class Loaded:
     warnings: list[Problem]
     locations: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict, compare=False)
     """Line and column of every key path, e.g. {"sections[0].points[1]": (6, 38)}."""
+    brand: Path | None = dataclasses.field(default=None, compare=False)
+    """The brand file merged in, if any: its folder is one a handout may read (its logo)."""
+    origins: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    """The file of each key path set in another file than the content's (the brand file)."""
+
+    def where(self, key: str) -> str:
+        """Return `file:line:col` where a key path is set, as messages locate it (`file` if unknown)."""
+        line, col = self.locations.get(key, (0, 0))
+        file = self.origins.get(key, str(self.path))
+        return f"{file}:{line}:{col}" if line else file
 
 
 def load(path: str | Path, *, strict: bool = False, max_bytes: int = MAX_FILE_BYTES,
-         brand: Path | None = None, folders: tuple[Path, ...] = ()) -> Loaded:
+         brand: Path | None = None, project: Path | None = None,
+         folders: tuple[Path, ...] = ()) -> Loaded:
     """Return the validated content of `path`, or raise `ContentInvalid`.
 
     Unknown keys are warnings, or errors when `strict` is true. `brand` is the
     project's brand file, used unless the content names its own (see `brand.py`).
+    `project` is the project folder: a content file named inside it, and its brand file,
+    must really be inside it once symlinks are resolved (a file named elsewhere, e.g.
+    on the command line, must be inside the folder it is named in). A logo file must be
+    in a folder a handout may read: the content's, its brand file's, `folders` (the assets), or the
+    templates (the project's `templates/`, the bundled ones), as the build's policy says.
     A figure's file must be in the content file's folder (or below it) or in one of
     `folders` (the project's assets), as the build's resource policy will require.
     """
     from .brand import merge_brand  # brand.py builds on this module's parser
 
     path = Path(path)
-    root = parse(path, max_bytes)
+    root = parse(path, max_bytes, within=(project,) if project and _inside(path, project) else ())
     if root is None:
         raise ContentInvalid([Problem(str(path), 0, 0, "", "file is empty; expected a mapping with keys such as "
                                       "title, main_message, sections")])
-    root = merge_brand(root, path, brand)
-    content, warnings, locations = convert(root, Content, str(path), strict, (path.parent, *folders))
-    return Loaded(content, path, warnings, locations)
+    root, brand = merge_brand(root, path, brand, project)
+    from .bundled import BUNDLED
+
+    readable = (path.absolute().parent, *([brand.absolute().parent] if brand else []), *folders,
+                *([project / "templates"] if project else []), BUNDLED)
+    walker = _Walker(str(path), strict, (path.parent, *folders), readable)
+    content = walker.run(root, Content)
+    return Loaded(content, path, walker.problems, walker.locations, brand, walker.origins)
 
 
-def parse(path: Path, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
-    """Return the YAML node tree of `path` (None when it holds nothing), or raise `ContentInvalid`."""
+def parse(path: Path, max_bytes: int = MAX_FILE_BYTES, *, within: tuple[Path, ...] = ()) -> yaml.Node | None:
+    """Return the YAML node tree of `path` (None when it holds nothing), or raise `ContentInvalid`.
+
+    The file, with every symlink resolved, must be inside one of the folders `within`
+    (by default the folder it is named in): a topic linked to `/etc/passwd` or to a `.env`
+    elsewhere is refused unread. Any tag that is not plain data (`!!python/...`) is an
+    error, wherever it is.
+    """
     name = str(path)
 
     def fail(message: str, line: int = 0, col: int = 0) -> typing.NoReturn:
         raise ContentInvalid([Problem(name, line, col, "", message)])
 
     try:
-        with path.open("rb") as handle:
+        real = path.resolve(strict=True)
+        folders = [folder.resolve() for folder in within or (path.absolute().parent,)]
+        if not any(real.is_relative_to(folder) for folder in folders):
+            fail("the file is outside " + " and ".join(map(str, folders)) + " once links are resolved; not read")
+        with real.open("rb") as handle:
             data = handle.read(max_bytes + 1)  # never more: /dev/zero or a huge file cannot exhaust memory
     except FileNotFoundError:
         fail("file not found")
     except IsADirectoryError:
         fail("is a folder, expected a YAML file")
+    except RuntimeError:  # a symlink loop, before Python 3.13
+        fail("cannot read the file: too many levels of symbolic links")
     except OSError as exc:
         fail(f"cannot read the file: {exc.strerror}")
     if len(data) > max_bytes:
@@ -122,7 +168,7 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
     if not text.strip():
         return None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = f"invalid YAML: {exc.problem or exc.context}"
@@ -133,6 +179,41 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
         fail(f"invalid YAML: {exc}")
     except RecursionError:
         fail("the YAML is nested too deeply")
+    if root is not None and (tagged := _foreign_tag(root)):
+        mark = tagged.start_mark
+        fail(f"the tag {excerpt(tagged.tag)} is not allowed; content is plain text, lists and mappings",
+             mark.line + 1, mark.column + 1)
+    return root
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Return whether `path` is named inside `folder` (before any symlink is resolved)."""
+    return Path(os.path.normpath(path.absolute())).is_relative_to(os.path.normpath(folder.absolute()))
+
+
+def _foreign_tag(root: yaml.Node) -> yaml.Node | None:
+    """Return the first node with a tag that is not plain data, each node visited once (aliases too)."""
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
+
+
+def excerpt(value: object) -> str:
+    """Return `value` as a short, escaped, quoted excerpt: a wrong value is shown, a whole file never."""
+    text = str(value)
+    shown = text[:EXCERPT_CHARS].encode("unicode_escape").decode("ascii").replace("'", "\\'")
+    more = f"... ({len(text):,} characters)" if len(text) > EXCERPT_CHARS else ""
+    return f"'{shown}'{more}"
 
 
 def convert(root: yaml.Node, kind: type, name: str, strict: bool = False, folders: tuple[Path, ...] = ()):
@@ -140,10 +221,7 @@ def convert(root: yaml.Node, kind: type, name: str, strict: bool = False, folder
 
     `folders` are where figure files may be (none given: anywhere)."""
     walker = _Walker(name, strict, folders)
-    value = walker.convert(root, kind, "", 0)
-    if walker.errors():
-        raise ContentInvalid(walker.problems)
-    return value, walker.problems, walker.locations
+    return walker.run(root, kind), walker.problems, walker.locations
 
 
 def decode(data: bytes, name: str) -> str:
@@ -164,19 +242,33 @@ def _describe(node: yaml.Node) -> str:
         return "a list"
     if node.tag == _TAG + "null":
         return "nothing"
-    return f"{node.tag.removeprefix(_TAG)} {node.value!r}"
+    return f"{node.tag.removeprefix(_TAG)} {excerpt(node.value)}"
 
 
 class _Walker:
     """Converts a composed YAML node tree into dataclasses, collecting problems."""
 
-    def __init__(self, file: str, strict: bool, folders: tuple[Path, ...] = ()):
+    def __init__(self, file: str, strict: bool, folders: tuple[Path, ...] = (), readable: tuple[Path, ...] = ()):
         self.file = file
         self.strict = strict
         self.folders = [folder.resolve() for folder in folders]
+        self.readable = readable
+        """The folders a logo file may be in (none given: any)."""
         self.problems: list[Problem] = []
         self.locations: dict[str, tuple[int, int]] = {}
         self.nodes = 0
+        self.chars = 0
+        self.origins: dict[str, str] = {}
+        self.stopped = False
+        """A limit (values, depth, text) was reached: what is left is not converted."""
+
+    def run(self, root: yaml.Node, kind: type) -> typing.Any:
+        """Return `root` converted to `kind`, or raise `ContentInvalid` with every problem found."""
+        value = self.convert(root, kind, "", 0)
+        if self.errors():
+            raise ContentInvalid(self.problems)
+        return value
+        """Characters of text so far, counting every use of an alias: bounded by `MAX_TOTAL_CHARS`."""
 
     def errors(self) -> int:
         return sum(p.severity == "error" for p in self.problems)
@@ -190,12 +282,15 @@ class _Walker:
         """Return `node` converted to `kind`, or None after recording a problem."""
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            self.stopped = True
             if self.nodes == MAX_NODES + 1 or depth == MAX_DEPTH + 1:
                 self.problem(node, path, f"too many or too deeply nested values (limit {MAX_NODES:,} values)")
             return None
         self.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if not node.start_mark.name.startswith("<"):  # a node from a brand file
+            self.origins[path] = node.start_mark.name
         if node.tag not in _PLAIN_TAGS:
-            self.problem(node, path, f"the tag {node.tag!r} is not allowed; content is plain text, lists and mappings")
+            self.problem(node, path, f"the tag {excerpt(node.tag)} is not allowed; content is plain text, lists and mappings")
             return None
         if kind is Cell:
             return self.cell(node, path)
@@ -233,7 +328,7 @@ class _Walker:
             if key in result:
                 self.problem(key_node, where, "duplicate key; keep one")
             result[key] = self.convert(value_node, item, where, depth + 1)
-        return None if self.errors() > errors_before else result
+        return None if self.stopped or self.errors() > errors_before else result
 
     def number(self, node: yaml.Node, kind: type, path: str) -> typing.Any:
         tags = {bool: ("bool",), int: ("int",), float: ("int", "float")}[kind]
@@ -270,7 +365,7 @@ class _Walker:
             if required and name not in seen:
                 where = f"{path}.{name}" if path else name
                 self.problem(node, where, f"missing required key ({_expected(hints[name])})")
-        if self.errors() > errors_before:
+        if self.stopped or self.errors() > errors_before:
             return None
         values = {k: v for k, v in values.items() if v is not None}
         return self.finish(kind(**values), node, path)
@@ -281,7 +376,7 @@ class _Walker:
         if isinstance(obj, Organisation):
             if not _COLOUR.fullmatch(obj.colour):
                 self.problem(_child(node, "colour"), prefix + "colour",
-                             f"expected a colour like #1f4e79, got {obj.colour!r}")
+                             f"expected a colour like #1f4e79, got {excerpt(obj.colour)}")
             elif (ratio := contrast(obj.colour)) < MIN_TEXT_CONTRAST:
                 self.problem(_child(node, "colour"), prefix + "colour",
                              f"{obj.colour} on white has a contrast of {ratio:.1f}:1, less than the "
@@ -296,20 +391,62 @@ class _Walker:
             value = getattr(obj, key, None) if isinstance(obj, (Content, Organisation, Source)) else None
             if value and not value.startswith(("https://", "http://")):
                 self.problem(_child(node, key), prefix + key,
-                             f"expected an address starting with https://, got {value!r}")
+                             f"expected an address starting with https://, got {excerpt(value)}")
+        if isinstance(obj, Content) and obj.url and len(obj.url.encode()) > MAX_URL_BYTES:
+            self.problem(_child(node, "url"), prefix + "url", f"the address is {len(obj.url.encode()):,} bytes, more "
+                         f"than the {MAX_URL_BYTES:,} a QR code on the handout can hold and still scan")
+        for key in ("title", "author", "language", "name"):
+            value = getattr(obj, key, None) if isinstance(obj, (Content, Organisation)) else None
+            if value and len(value) > MAX_PROPERTY_CHARS:
+                self.problem(_child(node, key), prefix + key, f"{len(value):,} characters, more than the limit of "
+                             f"{MAX_PROPERTY_CHARS} (a slide deck's document properties hold no more)")
         return obj
 
     def logo(self, obj: Organisation, node: yaml.Node, prefix: str) -> Organisation:
-        """Return `obj` with its logo as a full path, after checking the file is an SVG or PNG."""
+        """Return `obj` with its logo as a full path, after checking it is an SVG or a PNG of allowed size."""
+        from . import pictures
+
         assert obj.logo is not None
-        where = _child(node, "logo")
+        where, key = _child(node, "logo"), prefix + "logo"
+        if obj.logo.lower().startswith("data:"):
+            data = _data_uri(obj.logo)
+            if data is None or pictures.kind(data) not in ("png", "svg"):
+                self.problem(where, key, "expected a data: URI of an SVG or PNG picture (data:image/png;base64,...)")
+            elif reason := pictures.problem(data, decode=True):
+                self.problem(where, key, f"the data: URI's picture: {reason}")
+            return obj
         if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.logo):
             return obj  # an address: what may be read is decided by the resource policy (fetch.py)
-        logo = (Path(self.file).parent / obj.logo).resolve()
+        logo = Path(self.file).parent / obj.logo
         if logo.suffix.lower() not in (".svg", ".png"):
-            self.problem(where, prefix + "logo", f"expected an SVG or PNG file, got {obj.logo!r}")
-        elif not logo.is_file():
-            self.problem(where, prefix + "logo", f"logo file not found: {logo}")
+            self.problem(where, key, f"expected an SVG or PNG file, got {excerpt(logo.name)}")
+            return obj
+        try:
+            logo = logo.resolve(strict=True)
+            folders = [folder.resolve() for folder in self.readable]
+            if folders and not any(logo.is_relative_to(folder) for folder in folders):
+                self.problem(where, key, f"{logo.name}: the file is outside the allowed folders (the content's, "
+                             "the brand file's, assets and templates), once links are resolved; not read")
+                return obj
+            with logo.open("rb") as handle:
+                head = handle.read(MAX_LOGO_BYTES + 1)
+        except FileNotFoundError:
+            self.problem(where, key, f"logo file not found: {logo}")
+            return obj
+        except RuntimeError:  # a symlink loop, before Python 3.13
+            self.problem(where, key, "cannot read the logo: too many levels of symbolic links")
+            return obj
+        except OSError as exc:
+            self.problem(where, key, f"cannot read the logo: {exc.strerror}")
+            return obj
+        found = pictures.kind(head)
+        if found != logo.suffix.lower()[1:]:
+            what = "empty" if not head else f"not an {logo.suffix.upper()[1:]} picture"
+            self.problem(where, key, f"the logo file {logo.name} is {what}")
+        elif len(head) > MAX_LOGO_BYTES:
+            self.problem(where, key, f"{logo.name} is more than the limit of {MAX_LOGO_BYTES:,} bytes")
+        elif reason := pictures.problem(head, decode=True):
+            self.problem(where, key, f"{logo.name}: {reason}")
         return dataclasses.replace(obj, logo=str(logo))
 
     def topic_part(self, obj: typing.Any, node: yaml.Node, prefix: str) -> typing.Any:
@@ -350,9 +487,16 @@ class _Walker:
         where = _child(node, "src")
         if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.src):
             return obj  # an address: what may be read is decided by the resource policy (fetch.py)
-        picture = (Path(self.file).parent / obj.src).resolve()
+        from . import pictures
+
+        try:
+            picture = (Path(self.file).parent / obj.src).resolve()
+            picture.is_file()
+        except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+            self.problem(where, prefix + "src", f"cannot read the figure: {getattr(exc, 'strerror', None) or exc}")
+            return obj
         if picture.suffix.lower() not in FIGURE_TYPES:
-            self.problem(where, prefix + "src", f"expected a PNG, JPEG or SVG file, got {obj.src!r}")
+            self.problem(where, prefix + "src", f"expected a PNG, JPEG or SVG file, got {excerpt(obj.src)}")
         elif not picture.is_file():
             self.problem(where, prefix + "src", f"figure file not found: {picture}")
         elif self.folders and not any(picture.is_relative_to(folder) for folder in self.folders):
@@ -363,7 +507,9 @@ class _Walker:
             self.problem(where, prefix + "src", f"the figure file is {size:,} bytes, more than the limit of "
                          f"{MAX_FIGURE_BYTES:,}; make it smaller")
         elif not _is_picture(picture):
-            self.problem(where, prefix + "src", f"{obj.src!r} is not a PNG, JPEG or SVG picture")
+            self.problem(where, prefix + "src", f"{excerpt(obj.src)} is not a PNG, JPEG or SVG picture")
+        elif reason := pictures.problem(picture.read_bytes(), decode=True):
+            self.problem(where, prefix + "src", f"{picture.name}: {reason}")
         return dataclasses.replace(obj, src=str(picture))
 
     def cell(self, node: yaml.Node, path: str) -> str | None:
@@ -381,7 +527,7 @@ class _Walker:
             return None
         errors_before = self.errors()
         items = [self.convert(child, item, f"{path}[{i}]", depth + 1) for i, child in enumerate(node.value)]
-        return None if self.errors() > errors_before else items
+        return None if self.stopped or self.errors() > errors_before else items
 
     def point(self, node: yaml.Node, path: str, depth: int) -> Point | None:
         """Return a bullet point: plain text, or a mapping of its `text` and short `slide` form."""
@@ -405,9 +551,14 @@ class _Walker:
     def date(self, node: yaml.Node, path: str) -> dt.date | None:
         if isinstance(node, yaml.ScalarNode) and len(node.value) == 10:
             try:
-                return dt.date.fromisoformat(node.value)
+                value = dt.date.fromisoformat(node.value)
             except ValueError:
                 pass
+            else:
+                if YEARS[0] <= value.year <= YEARS[1]:
+                    return value
+                self.problem(node, path, f"expected a date in the years {YEARS[0]} to {YEARS[1]}, got {value}")
+                return None
         self.problem(node, path, f"expected a date like 2026-01-31, got {_describe(node)}")
         return None
 
@@ -422,11 +573,34 @@ class _Walker:
         if len(value) > MAX_TEXT_CHARS:
             self.problem(node, path, f"text is {len(value):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
             return None
+        self.chars += len(value)
+        if self.chars > MAX_TOTAL_CHARS:
+            self.stopped = True
+            if self.chars - len(value) <= MAX_TOTAL_CHARS:  # say it once
+                self.problem(node, path, f"the document's text comes to more than the limit of {MAX_TOTAL_CHARS:,} "
+                             "characters (each use of an alias counts)")
+            return None
         if bad := _UNPRINTABLE.search(value):
             self.problem(node, path, f"text has the control character U+{ord(bad.group()):04X} at character "
                          f"{bad.start() + 1}; remove it")
             return None
         return value
+
+
+def _data_uri(uri: str) -> bytes | None:
+    """Return the bytes of a `data:` URI, or None when it is not a valid one."""
+    import base64
+    import binascii
+    from urllib.parse import unquote_to_bytes
+
+    header, comma, payload = uri[5:].partition(",")
+    if not comma:
+        return None
+    try:
+        return base64.b64decode(unquote_to_bytes(payload)) if header.lower().endswith(";base64") \
+            else unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _is_picture(path: Path) -> bool:

@@ -121,10 +121,13 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls(out, {})
-        except (OSError, ValueError) as exc:
-            return cls(out, {}, f"{path}: unreadable ({exc}); every topic will be rebuilt")
+        except (OSError, ValueError, RecursionError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not valid JSON"
+            return cls(out, {}, f"{path}: unreadable ({reason}); every topic will be rebuilt")
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("topics"), dict):
             return cls(out, {}, f"{path}: not a manifest this version understands; every topic will be rebuilt")
+        if not all(_is_entry(entry) for entry in data["topics"].values()):
+            return cls(out, {}, f"{path}: malformed (an entry is not a record of a build); every topic will be rebuilt")
         return cls(out, data["topics"])
 
     def stale_reason(self, folder: str, content: Path, inputs: dict, *, verify: bool = False) -> str | None:
@@ -186,6 +189,15 @@ class Manifest:
             write_atomic(self.out / MANIFEST_NAME, text.encode() + b"\n")
         self.entries = current
         self._changed = {}
+
+
+def _is_entry(entry: object) -> bool:
+    """Return whether `entry` has the shape `record` writes: content, inputs and outputs."""
+    return (isinstance(entry, dict) and isinstance(entry.get("content"), str)
+            and isinstance(entry.get("inputs"), dict) and isinstance(entry["inputs"].get("deps", {}), dict)
+            and all(isinstance(name, str) for name in entry["inputs"].get("deps", {}))
+            and isinstance(entry.get("outputs"), dict)
+            and all(isinstance(value, dict) for value in entry["outputs"].values()))
 
 
 @contextmanager

@@ -55,7 +55,7 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = _long_date
-    env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.filters["tojson"] = _tojson
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
     env.filters["halves"] = halves
@@ -129,6 +129,16 @@ def source_line(source) -> str:
     by = ", ".join(str(part) for part in (publisher, year) if part)
     stop = "" if source.title.endswith((".", "?", "!")) else "."
     return source.title + (f"{stop} {by}" if by else "") + (f" — {source.note}" if source.note else "")
+
+
+def _tojson(value: object) -> str:
+    """Return `value` as JSON the slide plan's YAML reads back unchanged.
+
+    YAML counts U+0085, U+2028 and U+2029 as line breaks, and folds a line break in a
+    quoted scalar together with the spaces beside it; escaped, they stay text.
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\u0085", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _long_date(value: dt.date) -> str:

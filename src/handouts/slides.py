@@ -556,18 +556,20 @@ def _logo_picture(name: str, data: bytes, warnings: list[str]) -> _Picture | Non
     """Return the organisation's logo (`data`, read from `name`) as a bitmap slides can hold, or None."""
     from PIL import Image
 
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".png", ".jpg", ".jpeg", ".gif", ".svg"):
-        warnings.append(f"slides: {name}: a logo on slides must be SVG, PNG or JPEG; it was left out")
+    from . import pictures
+
+    kind = pictures.kind(data)  # by its bytes: a logo may be a data: URI or an address without a suffix
+    if kind is None:
+        warnings.append(f"slides: {name[:80]}: a logo on slides must be SVG, PNG or JPEG; it was left out")
         return None
     try:
-        if suffix == ".svg":
+        if kind == "svg":
             data = svg_to_png(data, LOGO_HEIGHT)
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
     except Exception as exc:  # cairosvg and Pillow raise many kinds of error on a broken or refused file
-        kind = "SVG logo" if suffix == ".svg" else "logo"
-        warnings.append(f"slides: {name}: the {kind} could not be drawn ({exc}); it was left out")
+        what = "SVG logo" if kind == "svg" else "logo"
+        warnings.append(f"slides: {name[:80]}: the {what} could not be drawn ({exc}); it was left out")
         return None
     return _Picture(data, width / height)
 
