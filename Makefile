@@ -13,6 +13,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	scripts/system-deps --test
+	$(BIN)/ruff check .
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 

@@ -161,7 +161,6 @@ def imports_weasyprint(argv: list[str], *, cwd: Path) -> bool:
 def small(args, base: dict, work: Path, row, ratio) -> None:
     """Time the yardstick, one topic cold and warm, `check`, then an N-topic batch and rebuilds."""
     topics = generate(work / "topics", args.n, base)
-    single = topics / "topic-0000.yaml"
     demo = work / "demo" / "content.yaml"  # the demo article, with the brand folder it names
     demo.parent.mkdir()
     shutil.copyfile(ROOT / "content.yaml", demo)

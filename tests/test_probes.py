@@ -12,7 +12,6 @@ with other work does not fail them; a probe still running after 60 s is hung).
 from __future__ import annotations
 
 import base64
-import filecmp
 import json
 import os
 import re
@@ -147,7 +146,9 @@ def _prepare(probe: dict, root: Path, built: Path | None) -> Path:
         shutil.copytree(built, project / "output")
 
     def fill(text: str) -> str:
-        text = text.replace("{secret}", str(secret)).replace("{project}", str(project)).replace("{x300}", "x" * 300).replace("{x3000}", "x" * 3000)
+        for key, value in {"{secret}": str(secret), "{project}": str(project),
+                           "{x300}": "x" * 300, "{x3000}": "x" * 3000}.items():
+            text = text.replace(key, value)
         for width, height in re.findall(r"\{png:(\d+)x(\d+)\}", text):
             uri = "data:image/png;base64," + base64.b64encode(png(int(width), int(height))).decode()
             text = text.replace(f"{{png:{width}x{height}}}", uri)

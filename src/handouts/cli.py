@@ -1,6 +1,7 @@
 """Command line: arguments in, an exit code out (0 ok, 1 failed, 2 usage).
 
-`main(argv)` parses the arguments and runs `build`, `check`, `new` or `templates`. Expected failures (bad
+`main(argv)` parses the arguments and runs `build`, `check`, `new`, `templates` or `serve`
+(the live preview, `serve.py`). Expected failures (bad
 content, a template error, an unwritable folder) print a message a person can act on
 and return 1, never a traceback. `build` hands its topics to `batch.py`; the PDF and slide
 stages are imported only when a topic needs building. `check` loads and checks every file
@@ -87,6 +88,24 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("folder", type=Path, help="the new project's folder (made if missing)")
     new.add_argument("--force", action="store_true", help="write into a folder that is not empty")
 
+    serve = commands.add_parser("serve", help="preview a topic live: handout pages, slides and findings, "
+                                "updated on every save",
+                                description="Serve a live preview of CONTENT (a topic file, or a folder of "
+                                "them) on 127.0.0.1: the handout's pages in standard and large print, the "
+                                "slides with their notes, and the check findings marked in the text. It "
+                                "updates on every save of the topic, its brand file or a template; "
+                                "Ctrl-C stops it. Previews are made in a temporary folder, never in the "
+                                "output folder.")
+    serve.add_argument("content", nargs="*", type=Path,
+                       help="a content file or a folder of them (default: from handouts.yaml, else content.yaml)")
+    serve.add_argument("--port", type=_port, default=8000,
+                       help="the port to listen on (default: 8000; 0: any free one)")
+    serve.add_argument("--host", default="127.0.0.1", metavar="ADDR",
+                       help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    serve.add_argument("--config", type=Path, metavar="FILE",
+                       help=f"the project config file (default: the nearest {CONFIG_NAME} here or above)")
+
     templates = commands.add_parser("templates", help="list the bundled templates, or copy them to override",
                                     description="`templates list` names the templates a project can "
                                     "override; `templates copy [NAME ...]` copies them (all without a "
@@ -113,7 +132,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     guarded = _Guarded(out or sys.stdout)
     err = err or sys.stderr
     args = parser().parse_args(argv)
-    commands = {"build": _build, "check": _check, "new": _new, "templates": _templates}
+    commands = {"build": _build, "check": _check, "new": _new, "templates": _templates, "serve": _serve}
     try:
         code = commands[args.command](args, cast(TextIO, guarded), err)
         guarded.flush()
@@ -278,6 +297,38 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         reports.append(rules.check(loaded, config.check, today=args.today))  # unknown keys are findings
     report.write(reports, args.format, out)
     return 1 if any(r.fails(args.strict) for r in reports) else 0
+
+
+def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Return the exit code of `handouts serve`: 0 after Ctrl-C, 1 when it cannot start."""
+    from .build import BuildOptions
+    from .serve import run
+
+    config = _config(args, err)
+    if config is None:
+        return 1
+    paths = args.content or [config.resolve(c) for c in config.content]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing or not content_files(paths):
+        print(f"{', '.join(missing or map(str, paths))}: no .yaml content files found", file=err)
+        return 1
+    args.allow_network = False  # no flag for it: only `allow_network` in handouts.yaml allows the network
+    theme = config.resolve(config.theme) if config.theme else None
+    options = BuildOptions(paper=config.paper, theme=theme, aspect=config.aspect,
+                           brand=config.resolve(config.brand) if config.brand else None,
+                           max_file_bytes=config.max_file_bytes, check=config.check, look=config.look(),
+                           **_resource_options(args, config))
+    try:
+        return run(paths, config, options, config.resolve(config.out), host=args.host, port=args.port,
+                   open_browser=args.open, stdout=out, stderr=err)
+    except KeyboardInterrupt:  # Ctrl-C while it was still starting: nothing to report
+        return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {text!r}")
+    return int(text)
 
 
 def _positive(text: str) -> int:

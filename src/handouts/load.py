@@ -290,7 +290,8 @@ class _Walker:
         if not node.start_mark.name.startswith("<"):  # a node from a brand file
             self.origins[path] = node.start_mark.name
         if node.tag not in _PLAIN_TAGS:
-            self.problem(node, path, f"the tag {excerpt(node.tag)} is not allowed; content is plain text, lists and mappings")
+            self.problem(node, path,
+                         f"the tag {excerpt(node.tag)} is not allowed; content is plain text, lists and mappings")
             return None
         if kind is Cell:
             return self.cell(node, path)
