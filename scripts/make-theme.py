@@ -7,7 +7,8 @@ Run it after changing anything below, and commit the result:
 
 What it makes: 16:9 (13.333 x 7.5 in), Arial throughout (metric-compatible with the
 Liberation Sans files the text is measured with), a white content layout with a navy
-title and a thin accent bar, a navy title slide and a pale section header. Colours are
+title and a thin accent bar, a navy title slide and a pale section header. The accent bar and
+the bullets are accent1, the navy that the brand colour replaces (slides.brand_theme). Colours are
 theme colours, so a presenter can restyle the deck in PowerPoint; every text colour has
 a contrast of at least 4.5:1 with its background (tests/test_slides.py computes it).
 Layouts kept: Title Slide, Title and Content, Section Header, Title Only, Blank.
@@ -43,7 +44,7 @@ ACCENT_BAR = f"""<p:sp xmlns:p="{NS['p']}" xmlns:a="{NS['a']}">
   <p:nvSpPr><p:cNvPr id="20" name="Accent bar"/><p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr>
   <p:spPr><a:xfrm><a:off x="0" y="{Inches(0.75)}"/><a:ext cx="{Inches(0.18)}" cy="{Inches(0.9)}"/></a:xfrm>
     <a:prstGeom prst="rect"><a:avLst/></a:prstGeom>
-    <a:solidFill><a:schemeClr val="accent2"/></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr>
+    <a:solidFill><a:schemeClr val="accent1"/></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr>
 </p:sp>"""
 """A thin bar left of the title on every slide of the master; decoration, so no text."""
 KEEP = ["Title Slide", "Title and Content", "Section Header", "Title Only", "Blank"]
@@ -120,7 +121,7 @@ def _master(master) -> None:
             bullet = pPr.find("a:buChar", NS)
             if bullet is not None:
                 colour = etree.Element(A + "buClr")
-                etree.SubElement(colour, A + "schemeClr", val="accent2")
+                etree.SubElement(colour, A + "schemeClr", val="accent1")
                 bullet.addprevious(colour)
     other = styles.find("p:otherStyle/a:lvl1pPr", NS)
     _style(other, size=18, colour="tx1")

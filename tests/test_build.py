@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pikepdf
 import pytest
 from pptx import Presentation
@@ -72,13 +74,14 @@ class DescribeTheDemoBuild:
         prs = Presentation(out / "slides.pptx")
         titles = [s.shapes.title.text for s in prs.slides]
         assert titles[0] == content.title
-        for section in content.sections:
-            slide = prs.slides[titles.index(section.heading)]
-            body = [p.text for shape in slide.placeholders if shape.placeholder_format.idx != 0
+        for section in content.sections:  # on one slide, or on continuation slides "Heading (1 of 2)"
+            parts = [s for s, t in zip(prs.slides, titles)
+                     if t == section.heading or re.fullmatch(re.escape(section.heading) + r" \(\d+ of \d+\)", t)]
+            body = [p.text for slide in parts for shape in slide.placeholders if shape.placeholder_format.idx != 0
                     for p in shape.text_frame.paragraphs]
             assert body == section.points
             if section.notes:
-                assert slide.notes_slide.notes_text_frame.text == section.notes
+                assert parts[0].notes_slide.notes_text_frame.text == section.notes
         assert "What you can do" in titles
         assert content.get_help.heading in titles
         assert "Where this information comes from" in titles

@@ -49,6 +49,7 @@ class DescribeTheBuiltGlossary:
     def it_prints_every_term_and_definition_even_across_a_page_break(self, built, name):
         demo = load(ROOT / "content.yaml", strict=True).content
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(built / name).pages)
+        text = text.replace("- ", "-")  # a narrow column may end a line after the hyphen of "long-term"
         missing = [t.term for t in demo.glossary if " ".join(t.definition.split()) not in text]
         assert missing == []
 

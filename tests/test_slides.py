@@ -14,7 +14,7 @@ import pytest
 import yaml
 from PIL import Image
 from pptx import Presentation
-from pptx.util import Emu
+from pptx.util import Emu, Inches
 
 from handouts import colour as wcag
 from handouts import fit
@@ -46,9 +46,9 @@ def overflows(prs, typeface: str = "Arial", bold_titles: bool = True) -> list[st
         for shape in text_shapes(slide):
             frame = shape.text_frame
             paragraphs = frame.paragraphs
-            size = paragraphs[0].runs[0].font.size.pt
+            size = run_sizes(paragraphs[0])[0]
             for p in paragraphs:  # the measurement's assumptions are what the deck says
-                assert {r.font.size.pt for r in p.runs} == {size}
+                assert set(run_sizes(p)) == {size}
                 assert p.line_spacing.pt == pytest.approx(fit.LINE * size, abs=0.01)
             is_title = shape == slide.shapes.title
             face, _ = fit.face_for(typeface, bold_titles and is_title)
@@ -58,6 +58,12 @@ def overflows(prs, typeface: str = "Arial", bold_titles: bool = True) -> list[st
             if not fit.fits([p.text for p in paragraphs], face, size, width, height):
                 problems.append(f"slide {number}: {shape.name}: {frame.text[:40]!r}")
     return problems
+
+
+def run_sizes(paragraph) -> list[float]:
+    """Return the size in points of each run of `paragraph`, fields (the slide number) included."""
+    return [int(rpr.get("sz")) / 100 for rpr in paragraph._p.iterfind("a:r/a:rPr", NS)] + [
+        int(rpr.get("sz")) / 100 for rpr in paragraph._p.iterfind("a:fld/a:rPr", NS)]
 
 
 def render_pdf(pptx: Path, tmp_path: Path) -> Path:
@@ -402,10 +408,23 @@ class DescribeAccessibility:
         data["organisation"].update(logo="logo.png", logo_alt="Test Clinic logo")
         (tmp_path / "c.yaml").write_text(yaml.safe_dump(data))
         prs, result = build(tmp_path / "out", tmp_path / "c.yaml")
-        pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
-        assert len(pictures) == 1
-        assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == "Test Clinic logo"
+        logos = [[s for s in slide.shapes if s.name == "Logo"] for slide in prs.slides]
+        assert all(len(on_slide) == 1 for on_slide in logos)  # the bundled theme: on every slide
+        assert {logo._element.nvPicPr.cNvPr.get("descr") for [logo] in logos} == {"Test Clinic logo"}
+        assert logos[0][0].height == Inches(0.8) and {logo.height for [logo] in logos[1:]} == {Inches(0.45)}
         assert prs.slides[0].shapes[0] == prs.slides[0].shapes.title
+        for slide, [logo] in zip(list(prs.slides)[1:], logos[1:]):  # a small logo, clear of the title
+            title = slide.shapes.title
+            assert title.left + title.width <= logo.left
+
+    def it_puts_the_logo_only_on_the_title_slide_of_an_organisation_master(self, tmp_path, minimal_text):
+        Image.new("RGB", (200, 80), "navy").save(tmp_path / "logo.png")
+        data = yaml.safe_load(minimal_text)
+        data["organisation"].update(logo="logo.png", logo_alt="Test Clinic logo")
+        (tmp_path / "c.yaml").write_text(yaml.safe_dump(data))
+        prs, _ = build(tmp_path / "out", tmp_path / "c.yaml", "--theme", str(renamed_master(tmp_path)))
+        assert [len([s for s in slide.shapes if s.name == "Logo"]) for slide in prs.slides] == [1] + [0] * (
+            len(prs.slides) - 1)
 
     def it_draws_an_svg_logo_as_a_bitmap_with_its_alt_text_and_proportions(self, tmp_path, minimal_text):
         data = yaml.safe_load(minimal_text)

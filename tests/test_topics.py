@@ -158,7 +158,16 @@ class DescribeTheHandout:
 
 
 def slide_titled(deck, title: str):
-    return next(s for s in deck.slides if s.shapes.title.text == title)
+    """Return the slide titled `title`, or the first of its continuation slides "Title (1 of 2)"."""
+    return slides_titled(deck, title)[0]
+
+
+def slides_titled(deck, title: str) -> list:
+    """Return the slide titled `title`, or all its continuation slides, in order."""
+    found = [s for s in deck.slides if s.shapes.title.text == title
+             or re.fullmatch(re.escape(title) + r" \(\d+ of \d+\)", s.shapes.title.text)]
+    assert found, f"no slide titled {title!r}"
+    return found
 
 
 class DescribeTheDeck:
@@ -177,10 +186,9 @@ class DescribeTheDeck:
 
     def it_numbers_the_steps_as_auto_numbered_paragraphs(self, built):
         data, out = built
-        slide = slide_titled(Presentation(out / "slides.pptx"), "How to check your blood pressure")
-        body = next(s for s in slide.shapes if s.has_text_frame and s != slide.shapes.title)
-        paragraphs = body.text_frame.paragraphs
-        assert [p.text for p in paragraphs] == data["sections"][1]["steps"]
+        parts = slides_titled(Presentation(out / "slides.pptx"), "How to check your blood pressure")
+        paragraphs = [p for slide in parts for p in slide.placeholders[1].text_frame.paragraphs]
+        assert [p.text for p in paragraphs] == data["sections"][1]["steps"]  # numbered on across continuations
         numbering = [p._p.pPr.find("a:buAutoNum", NS) for p in paragraphs]
         assert [(n.get("type"), n.get("startAt")) for n in numbering] == [
             ("arabicPeriod", str(i)) for i in range(1, len(paragraphs) + 1)]

@@ -9,7 +9,8 @@ and line heights are added up and compared with the box height.
 `face_for(typeface, bold)` returns the `Face` to measure a typeface with (and a warning
 when only an approximation with a safety margin is known); `fits` and `text_height`
 measure; `fit_size` returns the largest size that fits; `pack` shrinks within a floor and
-then splits paragraphs across several boxes, never cutting one.
+then splits paragraphs across several boxes, never cutting one; `spread` keeps one size
+and splits first, giving only a paragraph too big for a box of its own a smaller size.
 
 The model is deliberately pessimistic: no kerning, breaks only at spaces (an overlong
 word is broken between characters, as PowerPoint and LibreOffice do), fixed line
@@ -168,9 +169,91 @@ def pack(paragraphs: list[str], face: Face, width: float, height: float,
         return Packing(floor, fewest, too_big)
     for size in range(start, floor, -1):
         groups = _fill(paragraphs, face, size, width, height)
-        if len(groups) <= len(fewest):
+        # _fill gives a paragraph too big for a box a box of its own: that size does not fit
+        if len(groups) <= len(fewest) and all(
+                fits([paragraphs[i] for i in group], face, size, width, height) for group in groups):
             return Packing(size, groups, [])
     return Packing(floor, fewest, [])
+
+
+@dataclasses.dataclass(frozen=True)
+class Spread:
+    """Paragraphs spread over boxes at one size: the paragraph indices and the size of each box."""
+
+    groups: list[list[int]]
+    sizes: list[int]
+    too_big: list[int]
+    """Indices of paragraphs that do not fit in a box even alone at the floor size."""
+
+
+def spread(paragraphs: list[str], face: Face, width: float, height: float,
+           size: int, floor: int) -> Spread:
+    """Return `paragraphs` in as many boxes as they need at `size`, filled in order.
+
+    The size is kept, so that every box of a deck can share it: boxes are added rather
+    than the text shrunk. Only a paragraph too big for a box even alone gets a box of its
+    own at the largest size down to `floor` that holds it (or `floor`, listed in `too_big`).
+    The boxes are as even as they can be, so that no slide is left with one line of a list.
+    """
+    groups = _fill(paragraphs, face, size, width, height)
+    if len(groups) > 1 and all(fits([paragraphs[i] for i in g], face, size, width, height) for g in groups):
+        groups = _balance([text_height([p], face, size, width) for p in paragraphs], len(groups),
+                          PARAGRAPH_GAP * size)
+    sizes: list[int] = []
+    too_big: list[int] = []
+    for group in groups:
+        texts = [paragraphs[i] for i in group]
+        fitting = fit_size(texts, face, width, height, size, floor)  # below `size` only for one paragraph alone
+        if fitting is None:
+            too_big.extend(group)
+        sizes.append(fitting or floor)
+    return Spread(groups, sizes, too_big)
+
+
+def _balance(heights: list[float], count: int, gap: float) -> list[list[int]]:
+    """Return indices of paragraphs `heights` tall in `count` boxes, in order, the tallest box as short as can be.
+
+    A split into `count` boxes that all fit exists (the caller filled them), and the
+    tallest box of this one is no taller than the tallest of that one: these fit too.
+    """
+    n = len(heights)
+    before = [0.0]
+    for h in heights:
+        before.append(before[-1] + h)
+
+    def tall(i: int, j: int) -> float:  # paragraphs i..j-1 in one box
+        return before[j] - before[i] + (j - i - 1) * gap
+
+    best: dict[tuple[int, int], tuple[float, int]] = {}  # (first paragraph, boxes) -> (tallest, end of first box)
+
+    def solve(i: int, boxes: int) -> tuple[float, int]:
+        if (i, boxes) not in best:
+            if boxes == 1:
+                best[i, boxes] = (tall(i, n), n)
+            else:
+                best[i, boxes] = min((max(tall(i, j), solve(j, boxes - 1)[0]), j) for j in range(i + 1, n - boxes + 2))
+        return best[i, boxes]
+
+    groups, start = [], 0
+    for boxes in range(count, 0, -1):
+        end = solve(start, boxes)[1]
+        groups.append(list(range(start, end)))
+        start = end
+    return groups
+
+
+def largest_common_size(paragraphs: list[str], face: Face, width: float, height: float,
+                        start: int, floor: int) -> int:
+    """Return the largest size from `start` down to `floor` at which each paragraph fits a box alone.
+
+    A paragraph that does not fit alone even at `floor` has no say: `spread` gives it a
+    box and a smaller size of its own.
+    """
+    ordinary = [p for p in paragraphs if fits([p], face, floor, width, height)]
+    for size in range(start, floor, -1):
+        if all(fits([p], face, size, width, height) for p in ordinary):
+            return size
+    return floor
 
 
 def _fill(paragraphs: list[str], face: Face, size: float, width: float, height: float) -> list[list[int]]:

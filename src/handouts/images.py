@@ -3,7 +3,8 @@
 `logo_uri(data)` returns an SVG or PNG logo (read by `fetch.py`, whatever its name or
 address) as a data URI, its type told by its bytes, `figure_uri(data)` a section's PNG,
 JPEG or SVG figure (its type told by its bytes), and `qr_uri(url)` a QR code for `url`
-drawn by segno as SVG, so it prints as sharp vector paths. All are embedded in the HTML
+drawn by segno as SVG, so it prints as sharp vector paths; `qr_png(url)` draws the same
+code as PNG bytes for a slide, which cannot hold SVG. All are embedded in the HTML
 itself: the PDF stage fetches nothing outside the allowed folders, and the bytes (so the
 PDF) depend only on the files' contents.
 """
@@ -11,6 +12,7 @@ PDF) depend only on the files' contents.
 from __future__ import annotations
 
 import base64
+import io
 
 import segno
 
@@ -58,3 +60,10 @@ def figure_uri(data: bytes) -> str:
 def qr_uri(url: str) -> str:
     """Return a QR code for `url` as an SVG `data:` URI: black modules, the standard quiet zone."""
     return segno.make(url, error="m", micro=False).svg_data_uri(dark="#000000", border=4)
+
+
+def qr_png(url: str) -> bytes:
+    """Return a QR code for `url` as PNG bytes: black modules, the standard quiet zone, 10 pixels a module."""
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(out, kind="png", dark="#000000", border=4, scale=10)
+    return out.getvalue()

@@ -25,7 +25,7 @@ import yaml
 
 from .colour import MIN_TEXT_CONTRAST, contrast
 from .language import TAG, labels
-from .model import Cell, Content, Figure, GetHelp, Organisation, Section, Source, Table, Tier
+from .model import Cell, Content, Figure, GetHelp, Organisation, Point, Section, Source, Table, Tier
 
 MAX_FILE_BYTES = 1_000_000
 MAX_TEXT_CHARS = 5_000
@@ -307,6 +307,8 @@ class _Walker:
             if not optional:
                 self.problem(node, path, f"expected {_expected(kind)}, got nothing")
             return None
+        if kind is Point:
+            return self.point(node, path, depth)
         if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             return self.mapping(node, kind, path, depth)
         if typing.get_origin(kind) is list:
@@ -534,6 +536,25 @@ class _Walker:
         errors_before = self.errors()
         items = [self.convert(child, item, f"{path}[{i}]", depth + 1) for i, child in enumerate(node.value)]
         return None if self.stopped or self.errors() > errors_before else items
+
+    def point(self, node: yaml.Node, path: str, depth: int) -> Point | None:
+        """Return a bullet point: plain text, or a mapping of its `text` and short `slide` form."""
+        if not isinstance(node, yaml.MappingNode):
+            text = self.text(node, path)
+            return None if text is None else Point(text)
+        values: dict[str, str | None] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key not in ("text", "slide") or key in values:
+                problem = "duplicate key; keep one" if key in values else "unknown key; expected one of: text, slide"
+                self.problem(key_node, f"{path}.{key}", problem,
+                             "error" if self.strict or key in values else "warning")
+                continue
+            values[key] = self.convert(value_node, str, f"{path}.{key}", depth + 1)
+        if "text" not in values:
+            self.problem(node, f"{path}.text", "missing required key (text)")
+        text = values.get("text")
+        return None if text is None else Point(text, values.get("slide"))
 
     def date(self, node: yaml.Node, path: str) -> dt.date | None:
         if isinstance(node, yaml.ScalarNode) and len(node.value) == 10:

@@ -44,14 +44,31 @@ class Table:
     """What the table is, printed above it."""
 
 
+class Point(str):
+    """A bullet point: the string is its full text; `slide` is an optional short form for the deck.
+
+    Written as plain text, or as a mapping `{text: ..., slide: ...}`. Everything that
+    reads text (the handout, the checks) reads the full text; a slide shows the short
+    form and its speaker notes carry the full sentence.
+    """
+
+    slide: str | None
+
+    def __new__(cls, text: str, slide: str | None = None) -> Point:
+        point = super().__new__(cls, text)
+        point.slide = slide
+        return point
+
+
 @dataclass(frozen=True)
 class Section:
     """A short chunk of the handout with an informative heading."""
 
     heading: str
     """What the section is about, said as a statement or question ("What is leaky gut?")."""
-    points: list[str] = field(default_factory=list)
-    """Bullet points, one idea each, in plain language."""
+    points: list[Point] = field(default_factory=list)
+    """Bullet points, one idea each, in plain language. A point may be `text:` with a shorter
+    `slide:` form for the deck; the notes of its slide then carry the full sentence."""
     steps: list[str] = field(default_factory=list)
     """Things to do in order, printed as a numbered list after the points."""
     figure: Figure | None = None

@@ -71,7 +71,76 @@ def environment(look: Look = DEFAULT) -> jinja2.Environment:
     env.filters["qr_uri"] = qr_uri
     env.filters["tint"] = tint
     env.filters["halves"] = halves
+    env.filters["address"] = address
+    env.filters["running_title"] = running_title
+    env.filters["addresses"] = addresses
+    env.filters["slide_text"] = slide_text
+    env.filters["full_notes"] = full_notes
+    env.filters["source_line"] = source_line
     return env
+
+
+def address(url: str) -> markupsafe.Markup:
+    """Return `url` escaped so that a line may break after a slash and never at a hyphen.
+
+    A zero-width space follows each run of slashes and a word joiner each hyphen (a hyphen
+    that ends a line would read as part of the address). Plain characters, not elements,
+    so a link stays one box per line and keeps one annotation. A part too long for a line
+    still wraps between letters (`overflow-wrap` in handout.css).
+    """
+    text = re.sub(r"(/+)(?=.)", "\\1\u200b", url).replace("-", "-\u2060")
+    return markupsafe.escape(text)
+
+
+PAGE_WIDTHS = {"Letter": 8.5 * 72, "A4": 595.0}
+"""Paper widths in points; the running title has the width less two 0.75in margins."""
+
+
+def running_title(title: str, paper: str, size: float) -> str:
+    """Return `title` cut at a word, with an ellipsis, to fit one line of the running header.
+
+    Measured in the bundled bold face at `size` points, with a tenth to spare (a project's
+    own font may be a little wider).
+    """
+    from . import fit  # only the handout needs the font metrics
+    from .bundled import FONTS
+
+    face = fit.Face("Atkinson Hyperlegible", FONTS / "AtkinsonHyperlegible-Bold.ttf", margin=1.1)
+    width = PAGE_WIDTHS[paper] - 2 * 0.75 * 72
+    title = " ".join(title.split())
+    if face.width(title, size) <= width:
+        return title
+    words = title.split(" ")
+    while len(words) > 1 and face.width(" ".join(words) + "…", size) > width:
+        words.pop()
+    return " ".join(words).rstrip(",;:.-–—") + "…"
+
+
+def addresses(text: str) -> markupsafe.Markup:
+    """Return `text` escaped, with every web address in it marked up by `address`."""
+    pieces = re.split(r"(https?://\S+[^\s.,;:!?)])", str(text))
+    return markupsafe.Markup("").join(address(piece) if n % 2 else markupsafe.escape(piece)
+                                      for n, piece in enumerate(pieces))
+
+
+def slide_text(point: str) -> str:
+    """Return what a slide shows of `point`: its short form when it has one, else the point."""
+    return getattr(point, "slide", None) or str(point)
+
+
+def full_notes(points: list[str], notes: str | None = None) -> str | None:
+    """Return `notes` followed by the full sentence of every point whose slide shows a short form."""
+    full = [str(point) for point in points if getattr(point, "slide", None)]
+    return "\n".join(([notes] if notes else []) + full) or None
+
+
+def source_line(source) -> str:
+    """Return a source as a slide names it: "Title. Publisher, year", and its note after a dash."""
+    publisher = getattr(source, "publisher", None)
+    year = getattr(source, "year", None)
+    by = ", ".join(str(part) for part in (publisher, year) if part)
+    stop = "" if source.title.endswith((".", "?", "!")) else "."
+    return source.title + (f"{stop} {by}" if by else "") + (f" — {source.note}" if source.note else "")
 
 
 def _tojson(value: object) -> str:

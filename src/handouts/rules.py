@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -618,7 +618,7 @@ def help_texts(content: Content) -> Iterator[tuple[str, str]]:
         yield from ((f"{path}.when[{i}]", item) for i, item in enumerate(tier.when))
 
 
-def _section_texts(heading: str, items: list[str], path: str, key: str) -> Iterator[tuple[str, str]]:
+def _section_texts(heading: str, items: Sequence[str], path: str, key: str) -> Iterator[tuple[str, str]]:
     yield f"{path}.heading", heading
     for i, item in enumerate(items):
         yield f"{path}.{key}[{i}]", item
@@ -750,8 +750,9 @@ def _structure(ctx: _Context) -> None:
         ws = [w.lower() for w in words(heading) if not w.isdigit()]
         if not ws or all(w in _GENERIC_WORDS for w in ws):
             ctx.add("generic-heading", path, f"The heading {heading!r} says nothing about what follows.")
-    lists = [("summary", c.summary), *((f"sections[{i}].points", s.points) for i, s in enumerate(c.sections)),
-             ("actions", c.actions), *((f"{p}.when", t.when) for _, p, t in c.get_help.tiers())]
+    lists: list[tuple[str, Sequence[str]]] = [
+        ("summary", c.summary), *((f"sections[{i}].points", s.points) for i, s in enumerate(c.sections)),
+        ("actions", c.actions), *((f"{p}.when", t.when) for _, p, t in c.get_help.tiers())]
     for path, items in lists:
         if len(items) > LIST_ERROR:
             ctx.add("list-too-long", path, f"This list has {len(items)} items, more than {LIST_ERROR}.")

@@ -4,19 +4,24 @@ Each planned slide names a layout kind (title, section, content); the kind is ma
 to a layout of the master by name, so an organisation's own master works as long as
 it has layouts with those names (the bundled one is templates/theme.pptx, made by
 scripts/make-theme.py). The master is stretched to the asked aspect (16:9 or 4:3).
+A planned slide holds `bullets`, `lines` (paragraphs without bullets), a `statement`
+(one message in large type) or a `subtitle`, and may ask for a QR code (`qr`, `qr_alt`).
 
-Text always fits: every text box is measured with `fit.py` before saving, shrunk
-within a floor (titles 28pt, bullets 18pt), and a slide whose bullets still do not fit
-is split into continuation slides "Title (2 of 3)", never cutting a bullet. A plan's
-`steps` follow its bullets as auto-numbered paragraphs (numbering carried across
-continuation slides); its `picture` ({src, alt}, bytes given in `pictures`) goes beside
-the text with the alt text as its description; its `table` ({caption, header, rows}) is
-a real PowerPoint table, split by rows across continuation slides with the header
-repeated on each. What cannot be made to fit is reported in the warnings passed to
-`warn`. Titles are in the title
-placeholder, first in reading order and unique; pictures carry alt text. Speaker notes
-go on the notes page only when the plan has notes. The bytes are reproducible: zip entry
-times and document dates come from the content, never from the clock.
+Text always fits: every text box is measured with `fit.py` before saving. The body
+text of the whole deck is set at one size, chosen once: the largest from the master's
+size down to 24pt at which every bullet fits a slide alone. A slide whose bullets do
+not fit at that size is split into continuation slides "Title (2 of 3)", never cutting a
+bullet; only a bullet too long for a slide of its own is set smaller (not below 18pt),
+and what does not fit even then is reported in the warnings passed to `warn`. Titles
+are shrunk within their floor (28pt). A plan's `steps` follow its bullets as
+auto-numbered paragraphs (numbering carried across continuation slides); its `picture`
+({src, alt}, bytes given in `pictures`) goes beside the text with the alt text as its
+description; its `table` ({caption, header, rows}) is a real PowerPoint table, split by
+rows across continuation slides with the header repeated on each. Titles are in the
+title placeholder, first in reading order and unique; pictures carry alt text; every
+slide but the first shows its number. Speaker notes go on the notes page only when the
+plan has notes. The bytes are reproducible: zip entry times and document dates come
+from the content, never from the clock.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
-from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.exc import PythonPptxError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches, Length, Pt
@@ -49,6 +55,16 @@ LAYOUT_NAMES = {
 ASPECTS = {"16:9": 16 / 9, "4:3": 4 / 3}
 TITLE_FLOOR, BODY_FLOOR = 28, 18
 """Smallest sizes text is shrunk to, in points (STANDARDS.md: slide text at least 18pt)."""
+BODY_SIZE = 24
+"""The deck's body size is never chosen below this; only a bullet too long for a slide alone goes under it."""
+STATEMENT_SIZE = 40
+"""The size a statement slide (the main message) starts at; it shrinks to fit, not below the body size."""
+NUMBER_SIZE = 18
+"""Slide numbers, in points."""
+LOGO_HEIGHT, SMALL_LOGO_HEIGHT = Inches(0.8), Inches(0.45)
+"""The logo on the title slide, and on every other slide of the bundled theme."""
+QR_SIDE = Inches(2.6)
+"""The side of the QR code on the closing slide."""
 INSET_X, INSET_Y = Inches(0.1), Inches(0.05)
 MIN_BODY = Inches(1.5)
 """A long title may push the body down, but leaves it at least this tall."""
@@ -73,9 +89,10 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     `default_theme`, the bundled one or a project's copy of it, which takes the brand colour);
     `aspect` is "16:9" or "4:3" (None keeps the master's own); `logo` (its file name and
     bytes, read under the resource policy) goes on the title slide with `logo_alt` as
-    its alt text; `colour` (#rrggbb, the brand colour)
-    replaces the bundled theme's navy (an organisation's own master keeps its colours);
-    every warning is passed to `warn`; `pictures` holds the bytes of every planned
+    its alt text, and small in the corner of every other slide of the bundled theme (an
+    organisation's own master places its logo itself); `colour` (#rrggbb, the brand colour)
+    replaces the bundled theme's navy and accents (an organisation's own master keeps its
+    colours); every warning is passed to `warn`; `pictures` holds the bytes of every planned
     picture by its `src` (PNG, JPEG or SVG, read under the resource policy). `part_label`
     numbers the continuation slides of a slide split in parts, in the deck's language
     ("(2 de 3)"); `language` marks every text run and makes the paragraphs of a language
@@ -91,15 +108,21 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
         brand_theme(prs, colour)
     if aspect:
         set_aspect(prs, aspect)
+    picture = _logo_picture(*logo, warnings) if logo is not None else None
+    every_slide = picture is not None and theme is None
     styles = _Styles(prs, warnings, pictures or {})
+    styles.reserve = _logo_room(prs, picture) if picture is not None and every_slide else 0
+    styles.body_size = _body_size(prs, plan, styles)
     titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
     slides = [s for entry, name in zip(plan, titles)
               for s in _plan_slides(prs, entry, name, styles, warnings, part_label)]
-    for planned, unique in zip(slides, unique_titles([s.title for s in slides])):
+    for number, (planned, unique) in enumerate(zip(slides, unique_titles([s.title for s in slides])), 1):
         planned.title_text = dataclasses.replace(planned.title_text, paragraphs=[unique])
-        _add_slide(prs, planned, language)
-    if logo is not None:
-        _add_logo(prs, *logo, logo_alt, warnings)
+        slide = _add_slide(prs, planned, language)
+        if number > 1:
+            _add_number(prs, slide, number, language)
+        if picture is not None and (number == 1 or every_slide):
+            _add_logo(prs, slide, picture, LOGO_HEIGHT if number == 1 else SMALL_LOGO_HEIGHT, logo_alt)
     props = prs.core_properties
     props.title, props.author, props.language = title, author, language
     props.last_modified_by, props.revision = author, 1
@@ -114,7 +137,8 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
 
 
 BRAND_SLOTS = ("dk2", "accent1", "hlink")
-"""The bundled theme's colour-scheme slots that carry its navy: titles, the title slide, links."""
+"""The bundled theme's colour-scheme slots that carry its navy: titles, the title slide, links,
+and its accents (the accent bar and the bullets are drawn in accent1)."""
 
 
 def brand_theme(prs, colour: str) -> None:
@@ -193,6 +217,8 @@ class _Text:
     box: tuple[int, int, int, int]  # left, top, width, height in EMU
     bullets: bool = False
     indent: int = 0
+    anchor: str | None = None
+    """Vertical alignment in the box ("ctr" for a statement), or None for the layout's own."""
     numbers: list[int | None] | None = None
     """The step number of each paragraph, None for a bullet (None: no steps)."""
 
@@ -207,6 +233,8 @@ class _Slide:
     picture: tuple[bytes, str | None, tuple[int, int, int, int]] | None = None
     """A picture's PNG or JPEG bytes, its alt text (None: decorative) and the box it is fitted in."""
     table: _PlacedTable | None = None
+    qr: tuple[str, str] | None = None
+    """The address a QR code opens and its alt text, drawn right of the body."""
 
 
 @dataclasses.dataclass
@@ -237,6 +265,10 @@ class _Styles:
         marl = self.body_style.get("marL") if self.body_style is not None else None
         self.indent = int(marl) if marl else int(Inches(0.375))
         self.warnings = warnings
+        self.reserve = 0
+        """Width kept free at the right of titles for the logo in the corner, in EMU."""
+        self.body_size = BODY_SIZE
+        """The size of all body text of the deck, chosen once by `_body_size`."""
         self.pictures = pictures or {}
         """The bytes of every planned picture, by its `src`."""
 
@@ -257,6 +289,38 @@ class _Styles:
         return face, max(size, TITLE_FLOOR if title else BODY_FLOOR)
 
 
+def _body_size(prs, plan: list[dict], styles: _Styles) -> int:
+    """Return the one size of the deck's body text: the largest that holds every bullet on a slide alone."""
+    try:
+        body_ph = _body_placeholder(find_layout(prs, "content"))
+    except ThemeError:  # planning the slides says which layout is missing
+        return BODY_SIZE
+    if body_ph is None:
+        return BODY_SIZE
+    face, start = styles.of(body_ph, title=False)
+    left, top, width, height = _box(body_ph)
+    lines = [line for entry in plan for line in _paragraphs(entry)[0]]
+    return fit.largest_common_size(lines, face, _pt(width - 2 * INSET_X - styles.indent),
+                                   _pt(height - 2 * INSET_Y), max(start, BODY_SIZE), BODY_SIZE)
+
+
+def _paragraphs(entry: dict) -> tuple[list[str], str, list[int | None] | None]:
+    """Return the body paragraphs of a planned slide, what they are (bullets, lines, statement or
+    subtitle) and, when it has steps, the step number of each (None for a bullet)."""
+    for kind in ("subtitle", "statement"):
+        if entry.get(kind):
+            return [" ".join(str(entry[kind]).split())], kind, None
+    kind = "lines" if entry.get("lines") else "bullets"
+    texts = list(entry.get(kind) or [])
+    steps = list(entry.get("steps") or []) if kind == "bullets" else []
+    numbers = [None] * len(texts) + list(range(1, len(steps) + 1)) if steps else None
+    return [" ".join(str(line).split()) for line in texts + steps], kind, numbers  # a line break starts a paragraph
+
+
+def _body_placeholder(layout):
+    return next((p for p in layout.placeholders if p.placeholder_format.type.real in (2, 4, 7)), None)
+
+
 def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[str],
                  part_label: str = "({number} of {total})") -> list[_Slide]:
     """Return the slides for one entry of the plan: one, or several if its bullets or table need them."""
@@ -264,45 +328,55 @@ def _plan_slides(prs, entry: dict, title: str, styles: _Styles, warnings: list[s
     title_ph = next((p for p in layout.placeholders if p.placeholder_format.idx == 0), None)
     if title_ph is None:
         raise ThemeError(f"the layout {layout.name!r} has no title placeholder")
-    body_ph = next((p for p in layout.placeholders if p.placeholder_format.type.real in (2, 4, 7)), None)
-    subtitle = bool(entry.get("subtitle"))
-    bullets = [entry["subtitle"]] if subtitle else entry.get("bullets") or []
-    steps = [] if subtitle else entry.get("steps") or []
-    lines = [" ".join(str(line).split()) for line in bullets + steps]  # a line break would start a paragraph
-    numbers = [None] * len(bullets) + list(range(1, len(steps) + 1)) if steps else None
+    body_ph = _body_placeholder(layout)
+    reserve = styles.reserve if entry.get("layout", "content") != "title" else 0
+    qr = (str(entry["qr"]), str(entry.get("qr_alt") or "")) if entry.get("qr") else None
+    lines, kind, numbers = _paragraphs(entry)
     picture = _picture(entry.get("picture"), styles, warnings)
     table = entry.get("table")
     if body_ph is None or not (lines or picture):
         if table and body_ph is not None:
             return _table_slides(layout, title, table, title_ph, body_ph, styles, warnings, entry.get("notes"),
                                  part_label)
-        text = _fit_title(title, title_ph, None, styles, warnings)[0]
-        return [_Slide(layout, title, text, None, entry.get("notes"))]
+        text = _fit_title(title, title_ph, None, styles, warnings, reserve)[0]
+        return [_Slide(layout, title, text, None, entry.get("notes"), qr=qr)]
     face, start = styles.of(body_ph, title=False)
-    indent = 0 if subtitle else max(styles.indent, int(Inches(0.55))) if steps else styles.indent
+    bullets = kind == "bullets"
+    indent = (max(styles.indent, int(Inches(0.55))) if numbers else styles.indent) if bullets else 0
+    anchor = "ctr" if kind == "statement" else None
     parts, suffix = 1, ""
     for _ in range(3):  # a longer title ("(2 of 3)") may take room from the body: settle
-        title_text, body_box = _fit_title(title + suffix, title_ph, _box(body_ph), styles, warnings)
+        title_text, body_box = _fit_title(title + suffix, title_ph, _box(body_ph), styles, warnings, reserve)
+        if qr is not None:  # the QR code sits right of the text
+            body_box = (body_box[0], body_box[1], body_box[2] - QR_SIDE - Inches(0.3), body_box[3])
         text_box, picture_box = _beside(body_box, picture is not None and bool(lines))
         left, top, width, height = text_box
-        packing = fit.pack(lines, face, _pt(width - 2 * INSET_X - indent), _pt(height - 2 * INSET_Y),
-                           start, BODY_FLOOR)
-        if len(packing.groups) == parts:
+        inner = (_pt(width - 2 * INSET_X - indent), _pt(height - 2 * INSET_Y))
+        if not lines:  # a picture alone
+            spread = fit.Spread([[]], [styles.body_size], [])
+        elif kind == "subtitle":
+            packing = fit.pack(lines, face, *inner, start, BODY_FLOOR)
+            spread = fit.Spread(packing.groups, [packing.size] * len(packing.groups), packing.too_big)
+        elif kind == "statement" and (size := fit.fit_size(lines, face, *inner, STATEMENT_SIZE, styles.body_size)):
+            spread = fit.Spread([[0]], [size], [])
+        else:
+            spread = fit.spread(lines, face, *inner, styles.body_size, BODY_FLOOR)
+        if len(spread.groups) == parts:
             break
-        parts = len(packing.groups)
+        parts = len(spread.groups)
         suffix = " " + part_label.format(number=parts, total=parts) if parts > 1 else ""
-    for index in packing.too_big:
+    for index in spread.too_big:
         warnings.append(f"slides: {title!r}: a bullet does not fit on a slide even alone at "
                         f"{BODY_FLOOR}pt, and runs off the slide: {_clip(lines[index])!r}")
     slides = []
-    groups = packing.groups if lines else [[]]
-    for number, group in enumerate(groups, 1):
+    for number, (group, size) in enumerate(zip(spread.groups, spread.sizes), 1):
         name = f"{title} {part_label.format(number=number, total=parts)}" if parts > 1 else title
         head = dataclasses.replace(title_text, paragraphs=[name])
-        body = _Text([lines[i] for i in group], packing.size, text_box, not subtitle, indent,
+        body = _Text([lines[i] for i in group], size, text_box, bullets, indent, anchor,
                      [numbers[i] for i in group] if numbers else None) if group else None
         placed = (picture[0], picture[1], picture_box) if picture and number == 1 else None
-        slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None, placed))
+        slides.append(_Slide(layout, name, head, body, entry.get("notes") if number == 1 else None, placed,
+                             qr=qr if number == parts else None))
     if table:
         caption = table.get("caption") or title
         slides += _table_slides(layout, caption, table, title_ph, body_ph, styles, warnings, None, part_label)
@@ -358,7 +432,7 @@ def _table_slides(layout, title: str, table: dict, title_ph, body_ph, styles: _S
     face, _ = styles.of(body_ph, title=False)
     bold, _ = fit.face_for(face.typeface, True)
     longest = f"{title} {part_label.format(number=9, total=9)}"
-    _, body_box = _fit_title(longest, title_ph, _box(body_ph), styles, warnings)
+    _, body_box = _fit_title(longest, title_ph, _box(body_ph), styles, warnings, styles.reserve)
     left, top, width, height = body_box
     cell_width = _pt(width // columns - 2 * CELL_X)
 
@@ -382,7 +456,7 @@ def _table_slides(layout, title: str, table: dict, title_ph, body_ph, styles: _S
     slides = []
     for number, group in enumerate(groups, 1):
         name = f"{title} {part_label.format(number=number, total=len(groups))}" if len(groups) > 1 else title
-        head, box = _fit_title(name, title_ph, _box(body_ph), styles, warnings)
+        head, box = _fit_title(name, title_ph, _box(body_ph), styles, warnings, styles.reserve)
         box = (box[0], box[1], box[2], min(box[3], head_height + sum(heights[i] for i in group)))
         cells = ([header] if header else []) + [rows[i] for i in group]
         row_heights = ([head_height] if header else []) + [heights[i] for i in group]
@@ -392,10 +466,14 @@ def _table_slides(layout, title: str, table: dict, title_ph, body_ph, styles: _S
     return slides
 
 
-def _fit_title(title: str, placeholder, body_box, styles: _Styles, warnings: list[str]):
-    """Return the title's text and the body box, pushed down when the title needs more room."""
+def _fit_title(title: str, placeholder, body_box, styles: _Styles, warnings: list[str], reserve: int = 0):
+    """Return the title's text and the body box, pushed down when the title needs more room.
+
+    `reserve` is width kept free at the right of the title, for the logo.
+    """
     face, start = styles.of(placeholder, title=True)
     left, top, width, height = _box(placeholder)
+    width -= reserve
     inner = _pt(width - 2 * INSET_X)
     size = fit.fit_size([title], face, inner, _pt(height - 2 * INSET_Y), start, TITLE_FLOOR)
     if size is None:
@@ -411,7 +489,8 @@ def _fit_title(title: str, placeholder, body_box, styles: _Styles, warnings: lis
     return _Text([title], size, (left, top, width, int(height))), body_box
 
 
-def _add_slide(prs, planned: _Slide, language: str = "en") -> None:
+def _add_slide(prs, planned: _Slide, language: str = "en"):
+    """Return a new slide of `prs` with the text, notes and QR code of `planned`."""
     slide = prs.slides.add_slide(planned.layout)
     _set_text(slide.shapes.title, planned.title_text, language)
     body = next((p for p in slide.placeholders if p.placeholder_format.idx != 0
@@ -431,6 +510,16 @@ def _add_slide(prs, planned: _Slide, language: str = "en") -> None:
     tree.insert(2, title)
     if planned.notes:
         slide.notes_slide.notes_text_frame.text = str(planned.notes)
+    if planned.qr is not None:
+        from .images import qr_png
+
+        url, alt = planned.qr
+        box = planned.body.box if planned.body is not None else _box(slide.shapes.title)
+        picture = slide.shapes.add_picture(io.BytesIO(qr_png(url)), prs.slide_width - QR_SIDE - Inches(0.7),
+                                           box[1], QR_SIDE, QR_SIDE)
+        picture.name = "QR code"
+        describe(picture, alt or f"QR code that opens {url}")
+    return slide
 
 
 def _set_text(shape, text: _Text, language: str = "en") -> None:
@@ -445,6 +534,8 @@ def _set_text(shape, text: _Text, language: str = "en") -> None:
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.margin_left = frame.margin_right = INSET_X
     frame.margin_top = frame.margin_bottom = INSET_Y
+    if text.anchor:
+        frame._txBody.bodyPr.set("anchor", text.anchor)
     frame.text = text.paragraphs[0]
     for line in text.paragraphs[1:]:
         frame.add_paragraph().text = line
@@ -469,26 +560,80 @@ def _set_text(shape, text: _Text, language: str = "en") -> None:
             run._r.get_or_add_rPr().set("lang", language)
 
 
-def _add_logo(prs, name: str, data: bytes, alt: str | None, warnings: list[str]) -> None:
-    """Put the organisation's logo (`data`, read from `name`) in the top right corner of the first slide."""
+@dataclasses.dataclass(frozen=True)
+class _Picture:
+    """A logo ready to place: PNG, JPEG or GIF bytes and its width per unit of height."""
+
+    data: bytes
+    aspect: float
+
+
+def _logo_picture(name: str, data: bytes, warnings: list[str]) -> _Picture | None:
+    """Return the organisation's logo (`data`, read from `name`) as a bitmap slides can hold, or None."""
+    from PIL import Image
+
     from . import pictures
 
     kind = pictures.kind(data)  # by its bytes: a logo may be a data: URI or an address without a suffix
     if kind is None:
         warnings.append(f"slides: {name[:80]}: a logo on slides must be SVG, PNG or JPEG; it was left out")
-        return
-    height = Inches(0.8)
-    if kind == "svg":
-        try:
-            data = svg_to_png(data, height)
-        except Exception as exc:  # cairosvg raises many kinds of error on a broken or refused SVG
-            warnings.append(f"slides: {name[:80]}: the SVG logo could not be drawn ({exc}); it was left out")
-            return
-    slide = prs.slides[0]
-    picture = slide.shapes.add_picture(io.BytesIO(data), 0, Inches(0.3), height=height)
-    picture.left = prs.slide_width - picture.width - Inches(0.4)
-    picture.name = "Logo"
-    describe(picture, alt)
+        return None
+    try:
+        if kind == "svg":
+            data = svg_to_png(data, LOGO_HEIGHT)
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception as exc:  # cairosvg and Pillow raise many kinds of error on a broken or refused file
+        what = "SVG logo" if kind == "svg" else "logo"
+        warnings.append(f"slides: {name[:80]}: the {what} could not be drawn ({exc}); it was left out")
+        return None
+    return _Picture(data, width / height)
+
+
+def _logo_room(prs, picture: _Picture) -> int:
+    """Return the width a content slide's title must leave free at its right for the small logo."""
+    try:
+        layout = find_layout(prs, "content")
+    except ThemeError:  # planning the slides says which layout is missing
+        return 0
+    title = next((p for p in layout.placeholders if p.placeholder_format.idx == 0), None)
+    if title is None:
+        return 0
+    logo_left = prs.slide_width - Inches(0.4) - round(SMALL_LOGO_HEIGHT * picture.aspect) - Inches(0.15)
+    return max(int(title.left + title.width - logo_left), 0)
+
+
+def _add_logo(prs, slide, picture: _Picture, height: int, alt: str | None) -> None:
+    """Put the logo `height` tall in the top right corner of `slide`."""
+    shape = slide.shapes.add_picture(io.BytesIO(picture.data), 0, Inches(0.3) if height == LOGO_HEIGHT
+                                     else Inches(0.25), height=height)
+    shape.left = prs.slide_width - shape.width - Inches(0.4)
+    shape.name = "Logo"
+    describe(shape, alt)
+
+
+def _add_number(prs, slide, number: int, language: str = "en") -> None:
+    """Show the slide's number (a field PowerPoint keeps up to date) where the layout puts it."""
+    layout_number = next((p for p in slide.slide_layout.placeholders
+                          if p.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER), None)
+    if layout_number is not None:
+        box = _box(layout_number)
+    else:
+        box = (prs.slide_width - Inches(2.7), prs.slide_height - Inches(0.55), Inches(2), Inches(0.4))
+    needed = int(Pt(fit.LINE * NUMBER_SIZE) + 2 * INSET_Y)
+    if box[3] < needed:  # a master's small box grows upwards, so the number keeps its size
+        box = (box[0], box[1] + box[3] - needed, box[2], needed)
+    shape = slide.shapes.add_textbox(*box)
+    shape.name = "Slide number"
+    _set_text(shape, _Text([str(number)], NUMBER_SIZE, box), language)
+    paragraph = shape.text_frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.RIGHT
+    run = paragraph.runs[0]._r
+    field = etree.Element("{%s}fld" % NS["a"], id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
+    field.append(run.find("a:rPr", NS))
+    etree.SubElement(field, "{%s}t" % NS["a"]).text = str(number)
+    run.addprevious(field)
+    run.getparent().remove(run)
 
 
 def _add_picture(slide, data: bytes, alt: str | None, box: tuple[int, int, int, int]) -> None:
