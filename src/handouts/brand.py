@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from .load import ContentInvalid, Problem, parse
+from .load import ContentInvalid, Problem, each_node, parse
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -76,17 +76,9 @@ def _child(node: yaml.MappingNode, key: str) -> yaml.Node | None:
 
 def _name_marks(root: yaml.Node, name: str) -> None:
     """Give every node under `root` marks naming the file `name`, each node once (aliases share nodes)."""
-    seen, stack = set(), [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in each_node(root):
         for mark in (node.start_mark, node.end_mark):
             mark.name = name
-        children = node.value if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) else []
-        for child in children:
-            stack.extend(child if isinstance(child, tuple) else (child,))
 
 
 def _logo_from(folder: Path, node: yaml.Node) -> yaml.Node:

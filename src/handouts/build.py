@@ -1,9 +1,9 @@
 """Build a topic: a validated `Loaded` content in, its output files written out.
 
 `build_topic` first makes sure every character of the topic is in one of the handout's
-fonts (`glyphs.py`; else `ContentInvalid` naming each one), then renders every output
-in memory (handout, large-print handout, slide deck) and only then writes them, each
-atomically, so a failure in any stage leaves the previous outputs untouched. It imports the PDF and slide stages lazily:
+fonts (`glyphs.py`, in `read_inputs`), renders every output in memory (handout,
+large-print handout, slide deck) and only then writes them, each atomically, so a failure in any stage
+leaves the previous outputs untouched. It imports the PDF and slide stages lazily:
 callers that only validate never pay for WeasyPrint.
 """
 
@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .bundled import BUNDLED, DEFAULT, Look
 from .config import CheckConfig
@@ -31,6 +31,9 @@ HANDOUT = "handout.pdf"
 LARGE_PRINT = "handout-large-print.pdf"
 SLIDES = "slides.pptx"
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from .fetch import Policy
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,18 +64,26 @@ class BuildOptions:
     records the hash of each file used instead (`Look.used`)."""
 
 
-def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
-                 warn: Callable[[str], None] | None = None, *, parallel: bool = False) -> dict[str, bytes]:
-    """Return every output of one topic as {file name: bytes}, writing nothing.
+@dataclasses.dataclass(frozen=True)
+class Inputs:
+    """What one topic's outputs read besides its content, read once under its resource policy."""
 
-    `warn` is called with each warning about the outputs (e.g. slide text that cannot fit).
-    With `parallel` (on Linux), the large print and the deck are made in two forked
-    processes while this one makes the handout: the same bytes, in about half the time on
-    two cores. A batch's workers already keep the cores busy, so they leave it off.
+    policy: Policy
+    logo: bytes | None
+    figures: dict[str, bytes]
+    """{figure src: bytes} of every section figure."""
+
+
+def read_inputs(loaded: Loaded, options: BuildOptions) -> Inputs:
+    """Return the resource policy of `loaded`, with its logo and figures read under it.
+
+    A handout may read the look's folders, the assets folder, the topic's folder and its
+    brand file's folder (docs/security.md). Raise `ResourceError` for anything refused, and
+    `ContentInvalid` naming each character of the topic that none of the handout's fonts has
+    (`glyphs.py`), before anything is read or drawn.
     """
-    from .fetch import Fetcher, ResourceError, policy_for, read_picture
+    from .fetch import ResourceError, policy_for, read_picture
     from .images import NotAPicture, figure_type, logo_uri
-    from .pdf import prepare, write_pdf
 
     content = loaded.content
     missing = uncovered(loaded, options.look)
@@ -90,7 +101,6 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
         except NotAPicture as exc:
             raise ResourceError(_shown_logo(logo), str(exc), "organisation.logo",
                                 loaded.where("organisation.logo")) from None
-
     figures = {}
     for i, section in enumerate(content.sections):
         if section.figure:
@@ -98,50 +108,72 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
             figures[src] = read_picture(src, policy, loaded.path.parent)
             if figure_type(figures[src]) is None:
                 raise ResourceError(src, "not a PNG, JPEG or SVG picture", f"sections[{i}].figure.src")
+    return Inputs(policy, logo_data, figures)
 
-    side = direction(content.language)
 
-    def handout(large: bool) -> bytes:
-        handout = HandoutOptions(paper=options.paper, large_print=large, direction=side)
-        html = render_html(content, handout, options.look, logo=logo_data, figures=figures)
-        try:
-            return write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
-        except ResourceError as exc:
-            if logo and exc.resource.startswith("data:") and exc.key is None:  # the logo, embedded in the HTML
-                raise ResourceError(_shown_logo(logo), exc.reason, "organisation.logo",
-                                    loaded.where("organisation.logo")) from None
-            raise
+def make_handout(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool) -> bytes:
+    """Return the handout (or, when `large`, its large-print edition) of `loaded` as PDF bytes."""
+    from .fetch import Fetcher, ResourceError
+    from .pdf import write_pdf
 
-    def deck() -> tuple[bytes, list[str]]:
-        from .slides import build_deck  # python-pptx, and cairosvg for an SVG logo, only here
+    content, logo = loaded.content, loaded.content.organisation.logo
+    handout = HandoutOptions(paper=options.paper, large_print=large, direction=direction(content.language))
+    html = render_html(content, handout, options.look, logo=inputs.logo, figures=inputs.figures)
+    try:
+        return write_pdf(html, BUNDLED, Fetcher(inputs.policy), stylesheets(handout, options.look))
+    except ResourceError as exc:
+        if logo and exc.resource.startswith("data:") and exc.key is None:  # the logo, embedded in the HTML
+            raise ResourceError(_shown_logo(logo), exc.reason, "organisation.logo",
+                                loaded.where("organisation.logo")) from None
+        raise
 
-        warnings: list[str] = []
-        data = build_deck(
-            render_slide_plan(content, options.look),
-            title=content.title,
-            author=content.author or content.organisation.name,
-            language=content.language,
-            date=content.published,
-            theme=options.theme,
-            default_theme=options.look.find("theme.pptx"),
-            aspect=options.aspect,
-            logo=(logo, logo_data) if logo and logo_data else None,
-            colour=content.organisation.colour,
-            logo_alt=content.organisation.logo_alt,
-            pictures=figures,
-            warn=warnings.append,
-            part_label=labels(content.language, options.look)["slide_part"],
-        )
-        return data, warnings
 
+def make_deck(loaded: Loaded, options: BuildOptions, inputs: Inputs) -> tuple[bytes, list[str]]:
+    """Return the slide deck of `loaded` as .pptx bytes, and the warnings about it."""
+    from .slides import build_deck  # python-pptx, and cairosvg for an SVG logo, only here
+
+    content, logo = loaded.content, loaded.content.organisation.logo
+    warnings: list[str] = []
+    data = build_deck(
+        render_slide_plan(content, options.look),
+        title=content.title,
+        author=content.author or content.organisation.name,
+        language=content.language,
+        date=content.published,
+        theme=options.theme,
+        default_theme=options.look.find("theme.pptx"),
+        aspect=options.aspect,
+        logo=(logo, inputs.logo) if logo and inputs.logo else None,
+        colour=content.organisation.colour,
+        logo_alt=content.organisation.logo_alt,
+        pictures=inputs.figures,
+        warn=warnings.append,
+        part_label=labels(content.language, options.look)["slide_part"],
+    )
+    return data, warnings
+
+
+def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
+                 warn: Callable[[str], None] | None = None, *, parallel: bool = False) -> dict[str, bytes]:
+    """Return every output of one topic as {file name: bytes}, writing nothing.
+
+    `warn` is called with each warning about the outputs (e.g. slide text that cannot fit).
+    With `parallel` (on Linux), the large print and the deck are made in two forked
+    processes while this one makes the handout: the same bytes, in about half the time on
+    two cores. A batch's workers already keep the cores busy, so they leave it off.
+    """
+    from .pdf import prepare
+
+    inputs = read_inputs(loaded, options)
     start = _forked if parallel and sys.platform == "linux" else _here
     if start is _forked:
+        side = direction(loaded.content.language)
         prepare(stylesheets(HandoutOptions(paper=options.paper, large_print=True, direction=side), options.look),
-                policy.max_bytes)
+                inputs.policy.max_bytes)
     with contextlib.ExitStack() as children:
-        slides = children.enter_context(start(deck))
-        large = children.enter_context(start(lambda: handout(True)))
-        outputs = {HANDOUT: handout(False), LARGE_PRINT: large()}
+        slides = children.enter_context(start(lambda: make_deck(loaded, options, inputs)))
+        large = children.enter_context(start(lambda: make_handout(loaded, options, inputs, True)))
+        outputs = {HANDOUT: make_handout(loaded, options, inputs, False), LARGE_PRINT: large()}
         outputs[SLIDES], warnings = slides()
     for message in warnings:
         (warn or (lambda _: None))(message)

@@ -18,6 +18,7 @@ import os
 import re
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,21 +196,24 @@ def _inside(path: Path, folder: Path) -> bool:
     return Path(os.path.normpath(path.absolute())).is_relative_to(os.path.normpath(folder.absolute()))
 
 
-def _foreign_tag(root: yaml.Node) -> yaml.Node | None:
-    """Return the first node with a tag that is not plain data, each node visited once (aliases too)."""
+def each_node(root: yaml.Node) -> Iterator[yaml.Node]:
+    """Yield every node under `root` in document order, each once: an alias's node is not walked again."""
     seen, stack = set(), [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if node.tag not in _PLAIN_TAGS:
-            return node
+        yield node
         if isinstance(node, yaml.MappingNode):
             stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
-    return None
+
+
+def _foreign_tag(root: yaml.Node) -> yaml.Node | None:
+    """Return the first node with a tag that is not plain data."""
+    return next((node for node in each_node(root) if node.tag not in _PLAIN_TAGS), None)
 
 
 def excerpt(value: object) -> str:

@@ -119,52 +119,19 @@ def _mark(part: Part, phrase: str, finding: Finding, index: int) -> bool:
 
 def handout_pdf(loaded: Loaded, options: BuildOptions, large: bool) -> bytes:
     """Return the standard (or, when `large`, the large-print) handout of `loaded` as PDF bytes."""
-    from .bundled import BUNDLED
-    from .fetch import Fetcher
-    from .pdf import write_pdf
-    from .render import HandoutOptions, render_html, stylesheets
+    from .build import make_handout, read_inputs
 
-    policy, logo, figures = _inputs(loaded, options)
-    handout = HandoutOptions(paper=options.paper, large_print=large)
-    html = render_html(loaded.content, handout, options.look, logo=logo, figures=figures)
-    return write_pdf(html, BUNDLED, Fetcher(policy), stylesheets(handout, options.look))
+    return make_handout(loaded, options, read_inputs(loaded, options), large)
 
 
 def deck(loaded: Loaded, options: BuildOptions, warn: Callable[[str], None] | None = None) -> bytes:
-    """Return the slide deck of `loaded` as .pptx bytes."""
-    from .render import render_slide_plan
-    from .slides import build_deck
+    """Return the slide deck of `loaded` as .pptx bytes; each warning about it goes to `warn`."""
+    from .build import make_deck, read_inputs
 
-    content = loaded.content
-    _, logo_data, figures = _inputs(loaded, options)
-    logo = content.organisation.logo
-    return build_deck(render_slide_plan(content, options.look), title=content.title,
-                      author=content.author or content.organisation.name, language=content.language,
-                      date=content.published, theme=options.theme, default_theme=options.look.find("theme.pptx"),
-                      aspect=options.aspect, logo=(logo, logo_data) if logo and logo_data else None,
-                      colour=content.organisation.colour, logo_alt=content.organisation.logo_alt,
-                      pictures=figures, warn=warn)
-
-
-def _inputs(loaded: Loaded, options: BuildOptions):
-    """Return the resource policy of `loaded`, its logo's bytes and its figures' ({src: bytes}),
-    read as `build.render_topic` reads them."""
-    from .fetch import ResourceError, policy_for, read_picture
-    from .images import figure_type
-
-    content = loaded.content
-    folders = (*options.look.folders, *filter(None, [options.assets, options.project]))
-    policy = policy_for(loaded.path, content, folders, allow_network=options.allow_network,
-                        allow_private_network=options.allow_private_network, max_bytes=options.max_resource_bytes)
-    logo = content.organisation.logo
-    figures = {}
-    for i, section in enumerate(content.sections):
-        if section.figure:
-            src = section.figure.src
-            figures[src] = read_picture(src, policy, loaded.path.parent)
-            if figure_type(figures[src]) is None:
-                raise ResourceError(src, "not a PNG, JPEG or SVG picture", f"sections[{i}].figure.src")
-    return policy, (read_picture(logo, policy, loaded.path.parent) if logo else None), figures
+    data, warnings = make_deck(loaded, options, read_inputs(loaded, options))
+    for message in warnings:
+        (warn or (lambda _: None))(message)
+    return data
 
 
 def deck_slides(pptx: bytes) -> list[dict]:
