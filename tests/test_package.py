@@ -49,7 +49,7 @@ class DescribeTheWheel:
                      "theme.pptx", "fonts/AtkinsonHyperlegible-Regular.ttf", "fonts/AtkinsonHyperlegible-LICENSE.txt",
                      "fonts/LiberationSans-LICENSE.txt", "fonts/Carlito-LICENSE.txt"):
             assert f"handouts/templates/{name}" in names, name
-        data = {"medical-terms.txt", "constraints.txt", "syllables.txt"}
+        data = {"medical-terms.txt", "constraints.txt", "syllables.txt", "cmudict-LICENSE.txt"}
         assert {f"handouts/data/{name}" for name in data} <= names
         assert {"handouts/scaffold/handouts.yaml", "handouts/scaffold/topics/hand-washing.yaml",
                 "handouts/scaffold/dot-github/workflows/handouts.yml"} <= names
