@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = ("readability", "fit", "load", "fetch", "manifest", "output")
+CORE = ("readability", "fit", "load", "fetch", "manifest", "output", "rules", "report", "spanish", "glyphs", "preview")
 SAMPLE_DIGITS = {1: "", 2: "[02468]", 5: "[05]", 10: "0"}
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # failed, errored, timed out, caught by the type checker
 SURVIVED = {0, 5, 33}  # the tests passed, or no test ran it
