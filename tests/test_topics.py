@@ -19,6 +19,7 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from .conftest import ROOT, run
+from .test_handout import structure
 from .test_slides import pdf_words, render_pdf
 
 EXAMPLE = ROOT / "examples" / "blood-pressure.yaml"
@@ -44,23 +45,6 @@ def built(tmp_path_factory):
     result = run("build", str(EXAMPLE), "--out", str(out))
     assert result.code == 0, result.err
     return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")), out
-
-
-def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Return every structure element of `pdf`, in document order."""
-    found: list[pikepdf.Dictionary] = []
-
-    def walk(node) -> None:
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            found.append(node)
-            if "/K" in node:
-                walk(node.K)
-
-    walk(pdf.Root.StructTreeRoot.K)
-    return found
 
 
 def kids(element: pikepdf.Dictionary, tag: str) -> list[pikepdf.Dictionary]:
