@@ -157,6 +157,14 @@ class DescribeEveryRule:
         [long] = [f for f in check(loaded, today=TODAY).findings if f.rule == "list-long"]
         assert (long.path, long.line) == ("summary", loaded.locations["summary"][0])
 
+    @pytest.mark.parametrize("rule", sorted(CASES))
+    def it_says_what_is_wrong_where_and_how_to_fix_it_for_every_rule(self, rule, handout):
+        loaded = handout(**CASES[rule][0])
+        for f in (f for f in check(loaded, today=TODAY).findings if f.rule == rule):
+            assert isinstance(f.message, str) and len(f.message) > 20, f
+            assert isinstance(f.path, str) and isinstance(f.fix, str) and len(f.fix) > 20, f
+            assert (f.source, f.severity) == (RULES[rule].source, RULES[rule].severity)
+
     def it_places_a_missing_optional_key_at_the_start_of_the_file(self, handout):
         loaded = handout(feedback=None)
         [f] = check(loaded, today=TODAY).findings
