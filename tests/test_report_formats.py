@@ -7,7 +7,9 @@ the report relies on: every finding listed, rules turned off named, totals that 
 from __future__ import annotations
 
 import io
+import json
 
+from handouts.readability import Score
 from handouts.report import as_sarif, as_text, write
 from handouts.rules import Finding, Related, Report
 
@@ -62,3 +64,11 @@ class DescribeJsonForTools:
         out = io.StringIO()
         write([Report("topic.yaml", [finding()], {})], "json", out)
         assert '\n  "errors": 0,' in out.getvalue()
+
+    def it_gives_each_measure_to_one_decimal(self):
+        score = Score(sentences=4, words=40, syllables=60, polysyllables=3, smog=7.06, fk_grade=6.44,
+                      reading_ease=71.26)
+        out = io.StringIO()
+        write([Report("topic.yaml", [], {"": score})], "json", out)
+        measures = json.loads(out.getvalue())["files"][0]["readability"]["document"]
+        assert (measures["smog"], measures["fk_grade"], measures["reading_ease"]) == (7.1, 6.4, 71.3)
