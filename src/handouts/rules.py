@@ -913,15 +913,21 @@ def addressed(text: str) -> bool:
     return False
 
 
+def action_findings(ctx: _Context, speaks: Callable[[str], bool], how: str) -> None:
+    """Add a finding for each action that does not `speak` to the reader (`how` says what would), and one
+    when none does; each language passes its own test."""
+    actions = ctx.content.actions
+    for i, action in enumerate(actions):
+        if not speaks(action):
+            ctx.add("action-not-addressed", f"actions[{i}]", f"This action does not {how} (a heuristic).")
+    if not any(speaks(a) for a in actions):
+        ctx.add("action-missing", "actions", "No action tells the reader what to do." if actions
+                else "There are no actions.")
+
+
 def _actions(ctx: _Context) -> None:
     c = ctx.content
-    for i, action in enumerate(c.actions):
-        if not addressed(action):
-            ctx.add("action-not-addressed", f"actions[{i}]", "This action does not say \"you\" or start with a "
-                    "verb (a heuristic).")
-    if not any(addressed(a) for a in c.actions):
-        ctx.add("action-missing", "actions", "No action tells the reader what to do." if c.actions
-                else "There are no actions.")
+    action_findings(ctx, addressed, 'say "you" or start with a verb')
     for _, path, tier in c.get_help.tiers():  # the loader makes sure there is one, each with items
         if len(re.findall(r"\d", tier.phone)) < 3:
             ctx.add("get-help-missing", f"{path}.phone", f"{tier.phone!r} is not a phone number.")

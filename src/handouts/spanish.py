@@ -167,7 +167,7 @@ def _fold(word: str) -> str:
 def check(ctx) -> None:
     """Add the Spanish findings and readability scores to `ctx`, a check in progress (`rules._Context`)."""
     from .rules import _section_texts as section_texts
-    from .rules import body_texts
+    from .rules import action_findings, body_texts
 
     c = ctx.content
     parts = {f"sections[{i}]": list(section_texts(s.heading, s.points, f"sections[{i}]", "points"))
@@ -194,13 +194,7 @@ def check(ctx) -> None:
         ws = [_fold(w) for w in words(heading) if not w.isdigit()]
         if not ws or all(w in {_fold(g) for g in _GENERIC} for w in ws):
             ctx.add("generic-heading", path, f"The heading {heading!r} says nothing about what follows.")
-    for i, action in enumerate(c.actions):
-        if not addressed(action):
-            ctx.add("action-not-addressed", f"actions[{i}]", "This action does not say \"usted\" or start "
-                    "with a command such as \"Tome\" or \"Llame\" (a heuristic).")
-    if not any(addressed(a) for a in c.actions):
-        ctx.add("action-missing", "actions", "No action tells the reader what to do." if c.actions
-                else "There are no actions.")
+    action_findings(ctx, addressed, 'say "usted" or start with a command such as "Tome" or "Llame"')
     for path, text in body_texts(c):
         for m in _CLAIM.finditer(text):
             if not _NEGATED.search(text[:m.start()]):
