@@ -54,7 +54,9 @@ def _outside_the_repository(tmp_path_factory, monkeypatch):
 @pytest.fixture(autouse=True)
 def _measured_afresh():
     """Start every test with empty memo caches, so no answer an earlier test computed is reused."""
-    from handouts import fit, readability
+    from handouts import fit, readability, rules, spanish
 
     readability.count_syllables.cache_clear()
+    spanish.count_syllables.cache_clear()
+    rules.word_list.cache_clear()  # the word lists as _entries reads them
     fit._units.cache_clear()

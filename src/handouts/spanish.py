@@ -167,13 +167,14 @@ def _fold(word: str) -> str:
 def check(ctx) -> None:
     """Add the Spanish findings and readability scores to `ctx`, a check in progress (`rules._Context`)."""
     from .rules import _section_texts as section_texts
-    from .rules import action_findings, body_texts
+    from .rules import action_findings, body_texts, help_texts
 
     c = ctx.content
     parts = {f"sections[{i}]": list(section_texts(s.heading, s.points, f"sections[{i}]", "points"))
+             + [(f"sections[{i}].steps[{j}]", step) for j, step in enumerate(s.steps)]
              for i, s in enumerate(c.sections)}
     parts["actions"] = [(f"actions[{i}]", a) for i, a in enumerate(c.actions)]
-    parts["get_help"] = list(section_texts(c.get_help.heading, c.get_help.when, "get_help", "when"))
+    parts["get_help"] = list(help_texts(c))  # every tier, most urgent first
     parts[""] = list(body_texts(c))
     settings = ctx.settings
     for path, located in parts.items():
