@@ -313,3 +313,55 @@ class DescribeExplain:
     def it_exits_2_on_an_unknown_rule(self):
         result = run("check", "--explain", "no-such-rule")
         assert result.code == 2 and "unknown rule 'no-such-rule'; the rules are: content-invalid," in result.err
+
+
+class DescribeWhatAnAcceptanceFindingSays:
+    COMMENT = '# check: accept smog-section: "names of conditions, each in the glossary"'
+
+    def it_takes_the_topics_reason_and_calls_a_second_acceptance_on_the_line_stale(self, topic):
+        path = topic(DescribeAcceptingByTopic.ACCEPT, **{POINTS: points(*SECTION, comment=self.COMMENT)})
+        findings = check(load(path), today=TODAY).findings
+        assert [(f.rule, f.accepted) for f in findings] == [
+            ("smog-section", "The long words are the foods the study used."), ("accept-unused", None)]
+        comment = path.read_text().splitlines()[8].index("# check:") + 1
+        assert (findings[1].line, findings[1].col, findings[1].file) == (9, comment, str(path))
+        assert findings[1].message == ("# check: accept smog-section: no smog-section finding is on this line any "
+                                       "more: remove the comment.")
+
+    @pytest.mark.parametrize("rule", ["no-such-rule", "content-invalid", "accept-unused"])
+    def it_says_which_rule_cannot_be_accepted_in_the_topic_at_its_line(self, topic, rule):
+        path = topic(f"check:\n  accept:\n    {rule}: \"why\"\n")
+        [f] = check(load(path), today=TODAY).findings
+        assert (f.path, (f.line, f.col), f.file) == (f"check.accept.{rule}", load(path).locations[f.path], str(path))
+        assert f.message == (f"{rule!r} is not a rule that can be accepted; see `handouts check --explain RULE` "
+                             "for the rules.")
+
+    @pytest.mark.parametrize("rule", ["no-such-rule", "content-invalid"])
+    def it_says_which_rule_cannot_be_accepted_on_a_line(self, topic, rule):
+        path = topic(**{POINTS: points(*SECTION, comment=f'# check: accept {rule}: "why"')})
+        stale = [f for f in check(load(path), today=TODAY).findings if f.rule == "accept-unused"]
+        assert [(f.path, f.line, f.message) for f in stale] == [
+            ("", 9, f"# check: accept {rule}: {rule!r} is not a rule that can be accepted.")]
+
+    def it_says_how_to_write_a_comment_it_cannot_read(self, topic):
+        path = topic(**{POINTS: points("Your body needs water.", comment="# check: accept smog-section")})
+        [f] = check(load(path), today=TODAY).findings
+        comment = path.read_text().splitlines()[6].index("# check:") + 1
+        assert (f.rule, f.path, f.line, f.col) == ("accept-unused", "", 7, comment)
+        assert f.message == ("Cannot read the comment '# check: accept smog-section': expected "
+                             "`# check: accept RULE: \"reason\"` (several separated by commas).")
+
+    def it_says_nothing_of_acceptances_for_rules_turned_off_or_when_accept_unused_is(self, topic):
+        path = topic(DescribeAcceptingByTopic.ACCEPT, **{POINTS: points("Water.", comment=self.COMMENT)})
+        assert [f.rule for f in check(load(path), today=TODAY).findings] == ["accept-unused", "accept-unused"]
+        for off in ("smog-section", "accept-unused"):
+            assert check(load(path), CheckConfig(disabled={off: "why"}), today=TODAY).findings == []
+
+    def it_reads_a_comment_on_the_line_after_a_block_value(self):
+        found, unreadable = inline_acceptances('notes: |\n  some text\n# check: accept smog-warning: "why"\na: b\n')
+        assert [(a.line, a.col, a.rule, a.reason) for a in found] == [(3, 0, "smog-warning", "why")]
+        assert unreadable == []
+
+    def it_takes_a_single_quoted_reason_as_written(self):
+        found, _ = inline_acceptances("a: b  # check: accept plain-words: 'the \\\"x\\\" word'\n")
+        assert [a.reason for a in found] == ['the \\"x\\" word']

@@ -271,3 +271,155 @@ class DescribeTheDemoContent:
                                                      "absolute-claim"}
         assert [f.path for f in report.findings if f.rule == "absolute-claim"] == ["sections[4].points[2]"]
         assert all(f.accepted for f in report.findings) and not report.fails(strict=True)
+
+
+def place(loaded, path: str) -> tuple[int, int]:
+    """Return the line and column a finding at `path` belongs at: its key's, or its nearest located parent's."""
+    while path and path not in loaded.locations:
+        path = path.rsplit(".", 1)[0] if "." in path else ""
+    return loaded.locations.get(path, (1, 1))
+
+
+MESSAGES = {
+    "absolute-claim": ("summary[0]", "'best way' is an absolute or promotional claim."),
+    "accept-unused": ("check.accept.sources-missing",
+                      "Nothing in this topic is found by sources-missing any more: remove this acceptance."),
+    "acronym-undefined": ("actions[0]", "GP is not spelled out at its first use."),
+    "action-missing": ("actions", "No action tells the reader what to do."),
+    "action-not-addressed": ("actions[1]", 'This action does not say "you" or start with a verb (a heuristic).'),
+    "disclaimer-wording": ("disclaimer",
+                           "The disclaimer does not say the handout does not replace advice from the care team."),
+    "emergency-tier": ("get_help.when[0]", "This text mentions 'chest pain', an emergency sign or number, but "
+                       "`get_help` has no `emergency` tier: a reader in trouble may call the clinic."),
+    "feedback-missing": ("feedback", "The feedback text gives no email, phone number or web address."),
+    "figure-alt": ("sections[0].figure.alt", "The alt text 'drawing.svg' does not say what the picture shows "
+                   "(a file name, a generic word, or the caption again)."),
+    "generic-heading": ("sections[0].heading", "The heading 'Other information' says nothing about what follows."),
+    "get-help-missing": ("get_help.phone", "'ask at the front desk' is not a phone number."),
+    "inflesz-error": ("sections[0]", "This part scores 47 on the INFLESZ scale (algo difícil; Fernández-Huerta 52), "
+                      "below 55: 11 words a sentence, 2.38 syllables a word."),
+    "inflesz-warning": ("sections[0]", "This part scores 56 on the INFLESZ scale (normal; Fernández-Huerta 61), "
+                        "below 65: 11 words a sentence, 2.24 syllables a word."),
+    "item-long": ("sections[0].points[0]", "This has 46 words, more than 40."),
+    "labels-missing": ("language", "There is no label catalogue for 'fr': the handout's fixed words (headings such "
+                       "as 'Key points') would be printed in English."),
+    "lexical-density": ("sections[0]", "100% of this section's words carry content, more than 65%. "
+                        "Densest: 'Daily fluid intake supports kidney function.'."),
+    "list-long": ("summary", "This list has 6 items, more than 5."),
+    "list-too-long": ("actions", "This list has 8 items, more than 7."),
+    "main-message": ("main_message", "The main message should be 1-3 short sentences; it has 4 sentences."),
+    "number-unexplained": ("summary[0]", "'1 in 5' is not explained in words."),
+    "passive-voice": ("main_message", "'be taken' looks passive (a heuristic): say who does it."),
+    "person-first": ("sections[0].points[0]", "Put the person first: 'Diabetics' -> 'person with diabetes'; "
+                     "'suffer from' -> 'have, live with'."),
+    "plain-words": ("sections[0].points[0]", "Use an everyday word: 'prior to' -> 'before'; 'Utilize' -> 'use'."),
+    "review-date-limit": ("review", "Review date 2029-01-02 should fall between publication (2026-01-01) and "
+                          "2029-01-01, at most 3 years later."),
+    "review-date-passed": ("review", "The review date 2026-05-31 has passed (today is 2026-06-01)."),
+    "section-long": ("sections[0]", "This section has 153 words, more than 150."),
+    "source-publisher": ("sources[0]", "The source 'A water guide' does not say who published it."),
+    "sources-missing": ("sources", "No sources are listed."),
+    "steps-long": ("sections[0].steps", "These steps are 8, more than 7."),
+    "summary-missing": ("summary", "The summary is empty: add the most important points."),
+    "table-header": ("sections[0].table", "This table has no header row: name each column in `header:`."),
+    "term-undefined": ("sections[0].points[0]", "'constipation' looks like a medical term (from the term list, a "
+                       "heuristic) and is not in the glossary."),
+}
+"""What a writer reads for the failing example of each rule in CASES: the key it names and the message.
+The readability rules (below), glyph-missing (test_languages.py) and unknown-key (test_loading.py) are
+specified where their messages are made."""
+
+
+class DescribeWhatEachFindingSays:
+    def it_has_a_message_for_every_rule_with_a_fixed_message(self):
+        assert set(MESSAGES) == set(CASES) - {"smog-error", "smog-warning", "smog-section", "glyph-missing",
+                                              "unknown-key"}
+
+    @pytest.mark.parametrize("rule", sorted(MESSAGES))
+    def it_names_the_key_its_line_and_what_is_wrong_and_gives_the_rules_fix(self, rule, handout):
+        loaded = handout(**CASES[rule][0])
+        [f] = [f for f in check(loaded, today=TODAY).findings if f.rule == rule]
+        assert (f.path, f.message) == MESSAGES[rule]
+        assert (f.file, (f.line, f.col)) == (str(loaded.path), place(loaded, f.path))
+        assert (f.severity, f.source, f.fix) == (RULES[rule].severity, RULES[rule].source, RULES[rule].fix)
+
+    def it_gives_the_length_of_a_main_message_sentence_that_is_too_long(self, handout):
+        loaded = handout(main_message="Drink a glass of water when you wake up and another with each of your meals "
+                                      "and before bed every day.")
+        assert [f.message for f in check(loaded, today=TODAY).findings] == [
+            "The main message should be 1-3 short sentences; a sentence has 21 words."]
+
+    def it_finds_a_generic_heading_of_the_help_block(self, handout):
+        [f] = check(handout(get_help__heading="More information"), today=TODAY).findings
+        assert (f.rule, f.path) == ("generic-heading", "get_help.heading")
+
+    def it_keeps_looking_for_acronyms_after_one_it_allows_or_has_seen(self, handout):
+        loaded = handout(summary=["OK, the TV said so.", "Ask your GP.", "Ask about irritable bowel syndrome ( IBS )."],
+                         glossary=[{"term": "Irritable bowel syndrome", "definition": "A gut problem."},
+                                   {"term": "Hydration", "definition": "Having enough water in your body."}])
+        assert [(f.rule, f.path) for f in check(loaded, today=TODAY).findings] == [("acronym-undefined", "summary[1]")]
+
+    def it_offers_the_everyday_word_for_a_medical_term_that_has_one(self, handout):
+        findings = check(handout(summary=["Hypertension can hurt.", "Water helps."]), today=TODAY).findings
+        assert [(f.rule, f.message) for f in findings] == [
+            ("term-undefined", "'Hypertension' looks like a medical term (from the term list, a heuristic) and is "
+                               "not in the glossary. An everyday word for it: 'high blood pressure'.")]
+
+    def it_leaves_a_medical_term_to_term_undefined_rather_than_plain_words(self, handout):
+        findings = check(handout(summary=["Nausea can happen.", "Nausea can happen prior to meals."]),
+                         today=TODAY).findings
+        assert [(f.rule, f.path) for f in findings] == [("term-undefined", "summary[0]"),
+                                                        ("plain-words", "summary[1]")]
+        assert findings[1].message == ("Use an everyday word: 'prior to' -> 'before'; "
+                                       "'Nausea' -> 'feeling sick to your stomach'.")
+
+
+class DescribeWhatAReadabilityFindingSays:
+    FOODS = ["Take the medicine and the medicine again.", "Exercise is important, and vegetables, and potatoes.",
+             "Tomatoes, bananas, avocados, and celery every evening.", "Camomile, lavender, rosemary."]
+
+    def it_scores_each_part_and_the_whole_handout(self, handout):
+        report = check(handout(), today=TODAY)
+        assert set(report.scores) == {"", "sections[0]", "actions", "get_help"}
+        assert report.scores["actions"].words == 8 and report.scores["get_help"].words == 4 + 3
+
+    def it_lists_the_most_used_long_words_first_and_names_the_hardest_places(self, handout):
+        loaded = handout(sections__0__points=self.FOODS)
+        [f] = [f for f in check(loaded, today=TODAY).findings if f.rule == "smog-section"]
+        lines = [loaded.locations[f"sections[0].points[{i}]"][0] for i in (1, 2, 3)]
+        assert f.message == (
+            "This part reads at grade 9 by the SMOG manual's method for short texts (13 long words in 5 sentences), "
+            "above 6. Long words: 13 ordinary words (medicine x2, exercise, important, vegetables, potatoes, "
+            "tomatoes, bananas, avocados, ...). Hardest: sections[0].points[1] (line {}), sections[0].points[2] "
+            "(line {}), sections[0].points[3] (line {}).".format(*lines))
+        assert f.fix == ("Use shorter everyday words for the ordinary long words (medicine x2, exercise, important, "
+                         "vegetables, potatoes, tomatoes, ...); numerals, glossary terms and names may stay. "
+                         "Splitting a sentence never raises the grade.")
+        assert [r.path for r in f.related] == ["sections[0].points[1]", "sections[0].points[2]",
+                                               "sections[0].points[3]"]
+
+    def it_says_only_the_grade_when_no_word_is_long(self, handout):
+        [f, *_] = check(handout(), CheckConfig(grade_warning=1), today=TODAY).findings
+        assert (f.rule, f.path) == ("smog-warning", "")
+        assert f.message == "The handout reads at grade 3.1 by SMOG (Flesch-Kincaid 1.2, reading ease 94), above 1."
+
+    def it_counts_a_possessive_name_and_a_plural_glossary_term_as_what_the_writer_may_keep(self, handout):
+        loaded = handout(summary=["Ask about Alzheimer’s care.", "Ask us about Parkinson's care.",
+                                  "Bring your inhalers every time."],
+                         glossary=[{"term": "Inhaler", "definition": "A puffer for your lungs."}])
+        [f] = [f for f in check(loaded, CheckConfig(grade_warning=1), today=TODAY).findings if f.rule == "smog-warning"]
+        assert "Long words: 1 glossary term (inhalers); 2 proper names (parkinson's, alzheimer’s)." in f.message
+        assert f.fix.startswith("Every long word here is a numeral, a glossary term or a name")
+
+
+class DescribeUnloadedFiles:
+    def it_reports_each_problem_of_a_file_that_does_not_load_under_its_rule(self):
+        from handouts.load import Problem
+        from handouts.rules import unloaded
+
+        report = unloaded("topic.yaml", [Problem("topic.yaml", 3, 5, "title", "expected text", "error"),
+                                         Problem("topic.yaml", 0, 0, "subtitel", "unknown key", "warning")])
+        assert [(f.rule, f.severity, f.line, f.col, f.path) for f in report.findings] == [
+            ("content-invalid", "error", 3, 5, "title"), ("unknown-key", "warning", 1, 1, "subtitel")]
+        assert [f.fix for f in report.findings] == [RULES["content-invalid"].fix, RULES["unknown-key"].fix]
+        assert not report.loaded and report.errors == 1 and report.warnings == 1

@@ -666,17 +666,17 @@ class _WordKinds:
 
     def __init__(self, content: Content):
         terms = [t.term.lower() for t in content.glossary]
-        self.glossary = {w for t in terms for w in {*t.split(), *re.split(r"[\s-]+", t)} if w}
-        self.names = {w.lower() for w in words(content.organisation.name)}
+        self.glossary = {_bare(w) for t in terms for w in {*t.split(), *re.split(r"[\s-]+", t)} if w}
+        self.names = {_bare(w) for w in words(content.organisation.name)}
         headings = {content.title, content.subtitle, content.get_help.heading, *(s.heading for s in content.sections)}
         for _, text in body_texts(content):
             if text in headings:
                 continue
             for sentence in split_sentences(text):
-                self.names |= {w.lower() for w in words(sentence)[1:] if w[:1].isupper()}
+                self.names |= {_bare(w) for w in words(sentence)[1:] if w[:1].isupper()}
 
     def kind(self, word: str) -> str:
-        lower = word.lower().replace("’", "'").removesuffix("'s")
+        lower = _bare(word)
         if any(ch.isdigit() for ch in word):
             return "numeral"
         singular = {lower, lower.removesuffix("s"), lower.removesuffix("es")}
@@ -685,6 +685,11 @@ class _WordKinds:
         if word[:1].isupper() and lower in self.names:
             return "proper name"
         return "ordinary word"
+
+
+def _bare(word: str) -> str:
+    """Return `word` in lower case without a possessive "'s" ("Crohn’s" -> "crohn"), as names are compared."""
+    return word.lower().replace("’", "'").removesuffix("'s")
 
 
 def _grade_finding(ctx: _Context, kinds: _WordKinds, rule: str, path: str, located: list[tuple[str, str]],
