@@ -46,7 +46,8 @@ PAGE_SCALE = 1.4
 """Pixels per PDF point of a page image (about 100 dpi: sharp on screen, quick to draw)."""
 _PDFIUM = threading.Lock()
 """PDFium is not thread-safe: the handout's pages and the slides' are drawn one document at a time."""
-_QUOTED = re.compile(r"""(?<!-> )'((?:[^'\\]|\\.)+)'|(?<!-> )"((?:[^"\\]|\\.)+)\"""")
+_QUOTED = re.compile(r"""(?<!\w)'((?:[^'\\]|\\.)+?)'(?!\w)|(?<!\w)"((?:[^"\\]|\\.)+?)"(?!\w)""")
+"""A quoted word or phrase as a message gives it (`repr`): quotes outside words, so an apostrophe is not one."""
 
 
 @dataclasses.dataclass
@@ -71,7 +72,8 @@ def finding_words(finding: Finding) -> list[str]:
     named = getattr(finding, "words", None)
     if named:
         return [str(w) for w in named]
-    quoted = [a or b for a, b in _QUOTED.findall(finding.message)]
+    message = finding.message
+    quoted = [m.group(1) or m.group(2) for m in _QUOTED.finditer(message) if not message[:m.start()].endswith("-> ")]
     if finding.rule == "acronym-undefined":
         quoted.append(finding.message.split(" ", 1)[0])
     return [q for q in quoted if q.strip()]
