@@ -17,7 +17,6 @@ from handouts.build import BuildOptions
 from handouts.language import labels
 from handouts.load import load
 
-
 needs_office = pytest.mark.skipif(preview.office() is None, reason="needs LibreOffice")
 
 
