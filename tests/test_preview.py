@@ -84,6 +84,12 @@ class DescribeMarkedText:
         part = by_path["summary[4]"]
         assert [(m["start"], m["end"], m["kind"]) for m in part.marks] == [(0, len(part.text), "other")]
 
+    def it_marks_a_whole_part_in_the_colour_of_its_finding(self, write, minimal_text):
+        loaded = load(write(minimal_text.replace("[Drink a glass of water with each meal.]",
+                                                 "[Patients should drink water.]")))
+        action = next(p for p in preview.marked_text(loaded, rules.check(loaded)) if p.path == "actions[0]")
+        assert (0, len(action.text), "passive") in [(m["start"], m["end"], m["kind"]) for m in action.marks]
+
     def it_marks_the_hardest_sentences_a_reading_finding_names_and_sorts_marks_by_place(self, write, minimal_text):
         hard = "Exercise is important for your body."
         points = ("[Take your medicine every morning., It keeps you well. Exercise is important for your body., "
@@ -129,6 +135,12 @@ def picture(path: Path) -> tuple[str, int]:
         return str(image.format), image.size[0]
 
 
+def at_one_pixel_a_point(path: Path) -> bool:
+    """Return whether `path` is a JPEG picture of a 16:9 slide (960 points wide) at a pixel a point."""
+    kind, width = picture(path)
+    return kind == "JPEG" and abs(width - 960) <= 1
+
+
 def started_in(folder: Path) -> list[int]:
     """Return the ids of running processes whose command line names `folder` (a LibreOffice profile in it)."""
     found = []
@@ -162,8 +174,10 @@ class Done:
 
 class DescribeSlidePictures:
     @needs_office
-    def it_draws_every_slide_of_the_newest_deck_with_libreoffice_and_ends_it_on_stop(self, write, minimal_text,
-                                                                                    tmp_path):
+    def it_draws_every_slide_of_the_newest_deck_with_one_libreoffice_and_ends_it_on_stop(
+            self, write, minimal_text, tmp_path, monkeypatch):
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        (tmp_path / "home").mkdir()
         pptx = preview.deck(load(write(minimal_text)), BuildOptions())
         renderer = preview.SlideRenderer(tmp_path / "work")
         try:
@@ -171,21 +185,43 @@ class DescribeSlidePictures:
             older, newer = Done(), Done()
             with renderer._wake:  # both wait before the drawing thread can take either
                 renderer.submit(b"not a deck", tmp_path / "older", older)
-                renderer.submit(pptx, tmp_path / "newer", newer)
+                renderer.submit(pptx, tmp_path / "newer" / "deck", newer)
             paths = newer.wait()
             assert not older.called.is_set()
-            assert len(paths) == len(preview.deck_slides(pptx)) and paths[0] == tmp_path / "newer" / "slide-1.jpg"
-            assert all(picture(p)[0] == "JPEG" for p in paths)
+            assert len(paths) == len(preview.deck_slides(pptx))
+            assert paths[0] == tmp_path / "newer" / "deck" / "slide-1.jpg"
+            assert all(at_one_pixel_a_point(p) for p in paths)
             assert renderer.method == ("warm" if preview.uno_python() else "cold")
             if renderer.method == "warm":  # one LibreOffice keeps running, its profile in the work folder
-                assert started_in(tmp_path / "work")
-            again = Done()
-            renderer.submit(pptx, tmp_path / "again", again)
-            assert len(again.wait()) == len(paths)
+                listener = renderer._listener
+                assert listener is not None and started_in(tmp_path / "work")
+                again = Done()
+                renderer.submit(pptx, tmp_path / "again", again)
+                assert len(again.wait()) == len(paths)
+                assert renderer._listener is listener and listener.poll() is None
+                assert not (tmp_path / "work" / "office-profile-cold").exists()  # no LibreOffice of its own
         finally:
             renderer.stop()
         assert started_in(tmp_path / "work") == []
         assert (tmp_path / "work" / "office-profile").is_dir()
+        assert [p for p in (tmp_path / "home").rglob("*") if not p.is_dir()] == []  # nothing in the user's home
+
+    @needs_office
+    def it_starts_a_libreoffice_for_each_deck_without_its_python_bridge(self, write, minimal_text, tmp_path,
+                                                                         monkeypatch):
+        monkeypatch.setattr(preview, "uno_python", lambda: None)
+        pptx = preview.deck(load(write(minimal_text)), BuildOptions())
+        renderer = preview.SlideRenderer(tmp_path / "work")
+        try:
+            done = Done()
+            renderer.submit(pptx, tmp_path / "slides" / "deck", done)
+            paths = done.wait()
+            assert renderer.method == "cold" and renderer._listener is None
+            assert len(paths) == len(preview.deck_slides(pptx)) and at_one_pixel_a_point(paths[0])
+            assert (tmp_path / "slides" / "deck" / "slides.pdf").is_file()
+        finally:
+            renderer.stop()
+        assert started_in(tmp_path / "work") == []
 
     def it_gives_no_pictures_when_libreoffice_fails_and_leaves_nothing_running(self, write, minimal_text, tmp_path):
         pptx = preview.deck(load(write(minimal_text)), BuildOptions())
