@@ -74,3 +74,10 @@ class DescribeWhereAProblemIs:
         problems = glyphs.uncovered(load(FIXTURES / "spanish.yaml"), look_for(tmp_path / "templates"))
         assert where(problems) == [(str(labels / "es.yaml"), 2, 1, "key_points", "'☃' (U+2603 SNOWMAN)")]
         assert glyphs.uncovered(load(FIXTURES / "spanish.yaml")) == []
+
+    def it_places_a_character_the_brand_file_sets_in_the_brand_file(self, write, minimal_text, tmp_path):
+        brand = tmp_path / "brand.yaml"
+        brand.write_text("phone: 555-0111\nname: Clinic ☃\n", encoding="utf-8")
+        topic = write(minimal_text.replace("organisation:\n  name: Test Clinic\n", ""))
+        problems = glyphs.uncovered(load(topic, brand=brand))
+        assert where(problems) == [(str(brand), 2, 14, "organisation.name", "'☃' (U+2603 SNOWMAN)")]

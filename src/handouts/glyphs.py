@@ -111,13 +111,16 @@ def uncovered(loaded: Loaded, look: Look = DEFAULT) -> list[Problem]:
                                     f"none of the handout's fonts ({fonts}); it would print as an empty box. "
                                     "Remove it, or add a font that has it (docs/languages.md)"))
 
-    try:
-        source = loaded.path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        source = []
+    sources: dict[str, list[str]] = {}
     for key, text in texts(loaded.content):
         line, col = _where(loaded, key)
-        scan(text, str(loaded.path), line, col, key, source if key in loaded.locations else [])
+        origin = loaded.origins.get(key, str(loaded.path))  # a key the brand file sets is located in it
+        if origin not in sources:
+            try:
+                sources[origin] = Path(origin).read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError):
+                sources[origin] = []
+        scan(text, origin, line, col, key, sources[origin] if key in loaded.locations else [])
     catalogue = labels(loaded.content.language, look)
     for file in catalogue.files:
         lines = locations(file)
@@ -139,7 +142,7 @@ def _column(source: Sequence[str], line: int, col: int, text: str, index: int) -
 
 
 def _where(loaded: Loaded, key: str) -> tuple[int, int]:
-    """Return the line and column of `key`, or of its nearest parent the file sets (a brand's keys have none)."""
+    """Return the line and column of `key`, or of its nearest parent the file sets (a default value has none)."""
     while key and key not in loaded.locations:
         key = re.sub(r"(^|\.)[^.\[]+$|\[\d+\]$", "", key)
     return loaded.locations.get(key, (1, 1))
