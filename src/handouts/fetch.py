@@ -34,9 +34,12 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from .native import import_quickly
 
-from . import pictures
+import_quickly("weasyprint")  # before WeasyPrint is imported by name: a third quicker (native.py)
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+from . import pictures  # noqa: E402
 
 MAX_RESOURCE_BYTES = 10_000_000
 TIMEOUT_SECONDS = 10

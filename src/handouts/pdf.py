@@ -25,14 +25,14 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-import pydyf
-import weasyprint
-from weasyprint.logger import LOGGER
-from weasyprint.pdf import tags
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
+from .fetch import Fetcher, Policy, ResourceError  # imports WeasyPrint quickly (native.py): first
 
-from .fetch import Fetcher, Policy, ResourceError
+import pydyf  # noqa: E402, I001
+import weasyprint  # noqa: E402
+from weasyprint.logger import LOGGER  # noqa: E402
+from weasyprint.pdf import tags  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError  # noqa: E402
 
 
 _SCOPES = {"col": "/Column", "row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}

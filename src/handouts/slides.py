@@ -697,12 +697,14 @@ def svg_to_png(svg: bytes, height: Length) -> bytes:
     once per process for the same bytes (a batch's topics share the organisation's logo).
     Nothing the SVG links to is read: external files, URLs and XML entities are refused.
     """
-    import cairosvg.surface  # only a deck with an SVG logo needs it
+    from .native import import_quickly
+
+    surface = import_quickly("cairosvg.surface")  # only a deck with an SVG logo needs it
 
     def refuse(url: str, resource_type: str) -> dict:
         raise ValueError(f"an SVG logo may not load {url}")
 
-    return cairosvg.surface.PNGSurface.convert(
+    return surface.PNGSurface.convert(
         bytestring=svg, output_height=round(height.inches * 300), unsafe=False, url_fetcher=refuse)
 
 
