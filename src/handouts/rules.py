@@ -518,7 +518,7 @@ def _scalar_spans(text: str) -> Callable[[int], bool]:
     """Return a test of whether a character offset of `text` falls inside a YAML value (scalar token)."""
     spans: list[tuple[int, int]] = []
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if isinstance(token, yaml.ScalarToken):
                 spans.append((token.start_mark.index, token.end_mark.index))
     except yaml.YAMLError:  # a file that loaded scans; this is only a guard
