@@ -113,8 +113,8 @@ def read_inputs(loaded: Loaded, options: BuildOptions) -> Inputs:
 
 def make_handout(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool) -> bytes:
     """Return the handout (or, when `large`, its large-print edition) of `loaded` as PDF bytes."""
-    from .fetch import Fetcher, ResourceError
-    from .pdf import write_pdf
+    from .fetch import ResourceError
+    from .pdf import Fetcher, write_pdf
 
     content, logo = loaded.content, loaded.content.organisation.logo
     handout = HandoutOptions(paper=options.paper, large_print=large, direction=direction(content.language))
@@ -160,18 +160,21 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     `warn` is called with each warning about the outputs (e.g. slide text that cannot fit).
     With `parallel` (on Linux), the large print and the deck are made in two forked
     processes while this one makes the handout: the same bytes, in about half the time on
-    two cores. A batch's workers already keep the cores busy, so they leave it off.
+    two cores. The deck's process starts first, while this one imports WeasyPrint (which
+    the deck does not need); the large print's starts once WeasyPrint is imported and its
+    stylesheets parsed, so it shares them. A batch's workers already keep the cores busy,
+    so they leave it off.
     """
-    from .pdf import prepare
-
     inputs = read_inputs(loaded, options)
     start = _forked if parallel and sys.platform == "linux" else _here
-    if start is _forked:
-        side = direction(loaded.content.language)
-        prepare(stylesheets(HandoutOptions(paper=options.paper, large_print=True, direction=side), options.look),
-                inputs.policy.max_bytes)
     with contextlib.ExitStack() as children:
         slides = children.enter_context(start(lambda: make_deck(loaded, options, inputs)))
+        if start is _forked:
+            from .pdf import prepare
+
+            side = direction(loaded.content.language)
+            prepare(stylesheets(HandoutOptions(paper=options.paper, large_print=True, direction=side), options.look),
+                    inputs.policy.max_bytes)
         large = children.enter_context(start(lambda: make_handout(loaded, options, inputs, True)))
         outputs = {HANDOUT: make_handout(loaded, options, inputs, False), LARGE_PRINT: large()}
         outputs[SLIDES], warnings = slides()
