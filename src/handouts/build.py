@@ -111,14 +111,24 @@ def read_inputs(loaded: Loaded, options: BuildOptions) -> Inputs:
     return Inputs(policy, logo_data, figures)
 
 
-def make_handout(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool) -> bytes:
-    """Return the handout (or, when `large`, its large-print edition) of `loaded` as PDF bytes."""
+def handout_html(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool) -> str:
+    """Return the HTML of the handout (or, when `large`, its large-print edition) of `loaded`."""
+    content = loaded.content
+    handout = HandoutOptions(paper=options.paper, large_print=large, direction=direction(content.language))
+    return render_html(content, handout, options.look, logo=inputs.logo, figures=inputs.figures)
+
+
+def make_handout(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool, html: str | None = None) -> bytes:
+    """Return the handout (or, when `large`, its large-print edition) of `loaded` as PDF bytes.
+
+    `html` is its `handout_html`, when already made.
+    """
     from .fetch import ResourceError
     from .pdf import Fetcher, write_pdf
 
     content, logo = loaded.content, loaded.content.organisation.logo
     handout = HandoutOptions(paper=options.paper, large_print=large, direction=direction(content.language))
-    html = render_html(content, handout, options.look, logo=inputs.logo, figures=inputs.figures)
+    html = html or handout_html(loaded, options, inputs, large)
     try:
         return write_pdf(html, BUNDLED, Fetcher(inputs.policy), stylesheets(handout, options.look))
     except ResourceError as exc:
@@ -161,21 +171,23 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     With `parallel` (on Linux), the large print and the deck are made in two forked
     processes while this one makes the handout: the same bytes, in about half the time on
     two cores. The deck's process starts first, while this one imports WeasyPrint (which
-    the deck does not need); the large print's starts once WeasyPrint is imported and its
-    stylesheets parsed, so it shares them. A batch's workers already keep the cores busy,
-    so they leave it off.
+    the deck does not need); the large print's starts once WeasyPrint is imported, its
+    stylesheets parsed and its HTML made, so it shares the parsed stylesheets and compiled
+    templates. A batch's workers already keep the cores busy, so they leave it off.
     """
     inputs = read_inputs(loaded, options)
     start = _forked if parallel and sys.platform == "linux" else _here
     with contextlib.ExitStack() as children:
         slides = children.enter_context(start(lambda: make_deck(loaded, options, inputs)))
+        html = None
         if start is _forked:
             from .pdf import prepare
 
             side = direction(loaded.content.language)
             prepare(stylesheets(HandoutOptions(paper=options.paper, large_print=True, direction=side), options.look),
                     inputs.policy.max_bytes)
-        large = children.enter_context(start(lambda: make_handout(loaded, options, inputs, True)))
+            html = handout_html(loaded, options, inputs, True)
+        large = children.enter_context(start(lambda: make_handout(loaded, options, inputs, True, html)))
         outputs = {HANDOUT: make_handout(loaded, options, inputs, False), LARGE_PRINT: large()}
         outputs[SLIDES], warnings = slides()
     for message in warnings:
