@@ -217,8 +217,9 @@ def _build_all(topics: list[Topic], out: Path, options, strict: bool, jobs: int)
             yield build_one(topic, out, options, strict, parallel=jobs > 1)
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(topics)), mp_context=_context(), initializer=_warm_up)
-    try:
-        futures = {pool.submit(build_one, topic, out, options, strict): topic for topic in topics}
+    try:  # the longest first: no worker is left with a long topic while the others wait
+        futures = {pool.submit(build_one, topic, out, options, strict): topic
+                   for topic in sorted(topics, key=_size, reverse=True)}
         for future in as_completed(futures):
             try:
                 yield future.result()
@@ -227,6 +228,14 @@ def _build_all(topics: list[Topic], out: Path, options, strict: bool, jobs: int)
                                                        "it stopped unexpectedly"])
     finally:  # on an interrupt too: drop the topics not started rather than build them
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _size(topic: Topic) -> int:
+    """Return the size of the topic's file, which is roughly how long it takes to build."""
+    try:
+        return topic.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _context():
