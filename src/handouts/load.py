@@ -1,7 +1,7 @@
 """Load and validate: a YAML file in, a typed `Content` (and its warnings) out.
 
-`load(path)` reads the file with PyYAML's safe composer (nodes keep their line and
-column), walks the node tree against the dataclasses in `model.py`, and either returns
+`load(path)` reads the file with PyYAML's safe composer (libyaml's when PyYAML has it;
+nodes keep their line and column), walks the node tree against the dataclasses in `model.py`, and either returns
 `Loaded(content, warnings)` or raises `ContentInvalid` carrying every problem found in
 the file, each as `file:line:col: key.path: what was expected`.
 
