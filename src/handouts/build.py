@@ -163,8 +163,27 @@ def make_deck(loaded: Loaded, options: BuildOptions, inputs: Inputs) -> tuple[by
     return data, warnings
 
 
+Deck = Callable[[], tuple[bytes, list[str]]]
+"""A function returning a topic's deck (.pptx bytes) and the warnings about it."""
+
+
+@contextlib.contextmanager
+def deck_started(loaded: Loaded, options: BuildOptions, parallel: bool) -> Iterator[Deck | None]:
+    """Start making the deck of `loaded` in a forked process now, with `parallel` (on Linux); yield its `Deck`.
+
+    Yield None without `parallel`. A build starts the deck before it checks the topic, so
+    the two overlap; if the check fails, leaving the block stops the deck's process.
+    """
+    if not (parallel and sys.platform == "linux"):
+        yield None
+        return
+    with _forked(lambda: make_deck(loaded, options, read_inputs(loaded, options))) as deck:
+        yield deck
+
+
 def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
-                 warn: Callable[[str], None] | None = None, *, parallel: bool = False) -> dict[str, bytes]:
+                 warn: Callable[[str], None] | None = None, *, parallel: bool = False,
+                 deck: Deck | None = None) -> dict[str, bytes]:
     """Return every output of one topic as {file name: bytes}, writing nothing.
 
     `warn` is called with each warning about the outputs (e.g. slide text that cannot fit).
@@ -174,11 +193,12 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
     the deck does not need); the large print's starts once WeasyPrint is imported, its
     stylesheets parsed and its HTML made, so it shares the parsed stylesheets and compiled
     templates. A batch's workers already keep the cores busy, so they leave it off.
+    `deck` is the deck already being made (`deck_started`).
     """
     inputs = read_inputs(loaded, options)
     start = _forked if parallel and sys.platform == "linux" else _here
     with contextlib.ExitStack() as children:
-        slides = children.enter_context(start(lambda: make_deck(loaded, options, inputs)))
+        slides = deck or children.enter_context(start(lambda: make_deck(loaded, options, inputs)))
         html = None
         if start is _forked:
             from .pdf import prepare
@@ -246,11 +266,12 @@ def _forked(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
 
 
 def build_topic(loaded: Loaded, out_dir: Path, options: BuildOptions = BuildOptions(),
-                warn: Callable[[str], None] | None = None, *, parallel: bool = False) -> list[Path]:
+                warn: Callable[[str], None] | None = None, *, parallel: bool = False,
+                deck: Deck | None = None) -> list[Path]:
     """Render every output of one topic (see `render_topic`), then write them into `out_dir` all or none.
 
     Return their paths."""
     paths = {name: output_path(out_dir, name) for name in (HANDOUT, LARGE_PRINT, SLIDES)}  # before any work
-    outputs = render_topic(loaded, options, warn, parallel=parallel)
+    outputs = render_topic(loaded, options, warn, parallel=parallel, deck=deck)
     write_all({paths[name]: data for name, data in outputs.items()})
     return list(paths.values())

@@ -1,9 +1,10 @@
 """Write PDF: handout HTML in, PDF bytes out, with WeasyPrint.
 
 Importing this module imports WeasyPrint (a quarter of a second, through
-`native.import_quickly`), so only the build stage does. One font configuration is reused across renders, and so is each stylesheet given
-by path: it is parsed (and its @font-face fonts loaded) once per process, not once per
-PDF, which saves a warm worker most of the cost outside layout. The PDF is PDF/UA-1 (tagged,
+`native.import_quickly`), so only the build stage does. One font configuration is
+reused across renders, and so is each stylesheet given by path: it is parsed (and its
+@font-face fonts loaded) once per process, not once per PDF, which saves a warm worker
+most of the cost outside layout. The PDF is PDF/UA-1 (tagged,
 language and title set) and reproducible: its dates come from the HTML's
 `dcterms.created`/`dcterms.modified` metadata, never from the clock.
 
