@@ -234,7 +234,9 @@ class DescribeAnAddress:
 
 class DescribeTheRenderersFetcher:
     def it_gives_the_type_and_records_every_refusal(self):
-        fetcher = fetching.Fetcher(Policy(folders=()))
+        from handouts.pdf import Fetcher
+
+        fetcher = Fetcher(Policy(folders=()))
         assert fetcher.fetch("data:text/css,p{}").content_type == "text/css"
         with pytest.raises(ResourceError):
             fetcher.fetch("ftp://clinic.test/a.css")

@@ -150,8 +150,7 @@ class DescribeTheHandoutRender:
     """Resources WeasyPrint meets while rendering: a refusal or a broken one fails the render."""
 
     def render(self, html: str, folder: Path):
-        from handouts.fetch import Fetcher
-        from handouts.pdf import write_pdf
+        from handouts.pdf import Fetcher, write_pdf
 
         page = f'<html lang="en"><title>Test</title>{html}</html>'
         return write_pdf(page, folder, Fetcher(Policy(folders=(folder,))))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handouts.build import BuildOptions, render_topic
+from handouts.build import BuildOptions, deck_started, render_topic
 from handouts.load import load
 from handouts.slides import ThemeError, svg_to_png
 
@@ -38,6 +38,22 @@ def it_makes_the_same_bytes_and_warnings_as_one_after_the_other(path):
     before = children()
     assert render(path, parallel=True) == render(path, parallel=False)
     assert children() == before  # every forked process was waited for
+
+
+@linux_only
+def it_starts_the_deck_before_the_check_and_stops_it_when_the_check_fails():
+    path = FIXTURES / "stress.yaml"
+    loaded, options = load(path), BuildOptions(project=path.parent)
+    before = children()
+    with deck_started(loaded, options, parallel=True) as deck:
+        assert deck is not None and len(children() - before) == 1  # running while the topic is checked
+        assert render_topic(loaded, options, parallel=True, deck=deck) == render(path, parallel=False)[0]
+    assert children() == before
+    with pytest.raises(RuntimeError), deck_started(loaded, options, parallel=True) as deck:
+        raise RuntimeError("the check failed")
+    assert children() == before  # stopped, and waited for
+    with deck_started(loaded, options, parallel=False) as deck:
+        assert deck is None
 
 
 @linux_only

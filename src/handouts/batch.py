@@ -217,8 +217,9 @@ def _build_all(topics: list[Topic], out: Path, options, strict: bool, jobs: int)
             yield build_one(topic, out, options, strict, parallel=jobs > 1)
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(topics)), mp_context=_context(), initializer=_warm_up)
-    try:
-        futures = {pool.submit(build_one, topic, out, options, strict): topic for topic in topics}
+    try:  # the longest first: no worker is left with a long topic while the others wait
+        futures = {pool.submit(build_one, topic, out, options, strict): topic
+                   for topic in sorted(topics, key=_size, reverse=True)}
         for future in as_completed(futures):
             try:
                 yield future.result()
@@ -227,6 +228,14 @@ def _build_all(topics: list[Topic], out: Path, options, strict: bool, jobs: int)
                                                        "it stopped unexpectedly"])
     finally:  # on an interrupt too: drop the topics not started rather than build them
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _size(topic: Topic) -> int:
+    """Return the size of the topic's file, which is roughly how long it takes to build."""
+    try:
+        return topic.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _context():
@@ -253,7 +262,7 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
     import jinja2
 
     from . import rules
-    from .build import build_topic
+    from .build import build_topic, deck_started
     from .fetch import ResourceError
     from .load import ContentInvalid, load
     from .manifest import file_hash
@@ -268,19 +277,20 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
         loaded = load(topic.path, strict=strict, brand=options.brand, max_bytes=options.max_file_bytes,
                       project=options.project, folders=(options.assets,) if options.assets else ())
         outcome.warnings = [str(w) for w in loaded.warnings]
-        source = load_source(topic.path, brand=options.brand, max_bytes=options.max_file_bytes,
-                             project=options.project, folders=(options.assets,) if options.assets else ())
-        line, failed = rules.summary(loaded, options.check, strict=strict, look=options.look, source=source)
-        outcome.warnings.append(line if topic.folder == "." else f"{topic.path}: {line}")
-        if failed:
-            raise ContentInvalid([])
+        with deck_started(loaded, options, parallel) as deck:  # while the topic is checked
+            source = load_source(topic.path, brand=options.brand, max_bytes=options.max_file_bytes,
+                                 project=options.project, folders=(options.assets,) if options.assets else ())
+            line, failed = rules.summary(loaded, options.check, strict=strict, look=options.look, source=source)
+            outcome.warnings.append(line if topic.folder == "." else f"{topic.path}: {line}")
+            if failed:
+                raise ContentInvalid([])
 
-        def warn(message: str) -> None:
-            outcome.warnings.append(message)
-            if strict:
-                raise ThemeError("warnings are errors with --strict; nothing was written")
+            def warn(message: str) -> None:
+                outcome.warnings.append(message)
+                if strict:
+                    raise ThemeError("warnings are errors with --strict; nothing was written")
 
-        written = build_topic(loaded, target, options, warn, parallel=parallel)
+            written = build_topic(loaded, target, options, warn, parallel=parallel, deck=deck)
     except ContentInvalid as exc:
         outcome.errors = [str(p) for p in exc.problems]
         errors = sum(p.severity == "error" for p in exc.problems)

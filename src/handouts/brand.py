@@ -76,9 +76,9 @@ def _child(node: yaml.MappingNode, key: str) -> yaml.Node | None:
 
 def _name_marks(root: yaml.Node, name: str) -> None:
     """Give every node under `root` marks naming the file `name`, each node once (aliases share nodes)."""
-    for node in each_node(root):
-        for mark in (node.start_mark, node.end_mark):
-            mark.name = name
+    for node in each_node(root):  # libyaml's marks cannot be changed: new ones, with the same place
+        node.start_mark, node.end_mark = (yaml.Mark(name, m.index, m.line, m.column, None, 0)
+                                          for m in (node.start_mark, node.end_mark))
 
 
 def _logo_from(folder: Path, node: yaml.Node) -> yaml.Node:

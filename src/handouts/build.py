@@ -111,14 +111,24 @@ def read_inputs(loaded: Loaded, options: BuildOptions) -> Inputs:
     return Inputs(policy, logo_data, figures)
 
 
-def make_handout(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool) -> bytes:
-    """Return the handout (or, when `large`, its large-print edition) of `loaded` as PDF bytes."""
-    from .fetch import Fetcher, ResourceError
-    from .pdf import write_pdf
+def handout_html(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool) -> str:
+    """Return the HTML of the handout (or, when `large`, its large-print edition) of `loaded`."""
+    content = loaded.content
+    handout = HandoutOptions(paper=options.paper, large_print=large, direction=direction(content.language))
+    return render_html(content, handout, options.look, logo=inputs.logo, figures=inputs.figures)
+
+
+def make_handout(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool, html: str | None = None) -> bytes:
+    """Return the handout (or, when `large`, its large-print edition) of `loaded` as PDF bytes.
+
+    `html` is its `handout_html`, when already made.
+    """
+    from .fetch import ResourceError
+    from .pdf import Fetcher, write_pdf
 
     content, logo = loaded.content, loaded.content.organisation.logo
     handout = HandoutOptions(paper=options.paper, large_print=large, direction=direction(content.language))
-    html = render_html(content, handout, options.look, logo=inputs.logo, figures=inputs.figures)
+    html = html or handout_html(loaded, options, inputs, large)
     try:
         return write_pdf(html, BUNDLED, Fetcher(inputs.policy), stylesheets(handout, options.look))
     except ResourceError as exc:
@@ -153,26 +163,51 @@ def make_deck(loaded: Loaded, options: BuildOptions, inputs: Inputs) -> tuple[by
     return data, warnings
 
 
+Deck = Callable[[], tuple[bytes, list[str]]]
+"""A function returning a topic's deck (.pptx bytes) and the warnings about it."""
+
+
+@contextlib.contextmanager
+def deck_started(loaded: Loaded, options: BuildOptions, parallel: bool) -> Iterator[Deck | None]:
+    """Start making the deck of `loaded` in a forked process now, with `parallel` (on Linux); yield its `Deck`.
+
+    Yield None without `parallel`. A build starts the deck before it checks the topic, so
+    the two overlap; if the check fails, leaving the block stops the deck's process.
+    """
+    if not (parallel and sys.platform == "linux"):
+        yield None
+        return
+    with _forked(lambda: make_deck(loaded, options, read_inputs(loaded, options))) as deck:
+        yield deck
+
+
 def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
-                 warn: Callable[[str], None] | None = None, *, parallel: bool = False) -> dict[str, bytes]:
+                 warn: Callable[[str], None] | None = None, *, parallel: bool = False,
+                 deck: Deck | None = None) -> dict[str, bytes]:
     """Return every output of one topic as {file name: bytes}, writing nothing.
 
     `warn` is called with each warning about the outputs (e.g. slide text that cannot fit).
     With `parallel` (on Linux), the large print and the deck are made in two forked
     processes while this one makes the handout: the same bytes, in about half the time on
-    two cores. A batch's workers already keep the cores busy, so they leave it off.
+    two cores. The deck's process starts first, while this one imports WeasyPrint (which
+    the deck does not need); the large print's starts once WeasyPrint is imported, its
+    stylesheets parsed and its HTML made, so it shares the parsed stylesheets and compiled
+    templates. A batch's workers already keep the cores busy, so they leave it off.
+    `deck` is the deck already being made (`deck_started`).
     """
-    from .pdf import prepare
-
     inputs = read_inputs(loaded, options)
     start = _forked if parallel and sys.platform == "linux" else _here
-    if start is _forked:
-        side = direction(loaded.content.language)
-        prepare(stylesheets(HandoutOptions(paper=options.paper, large_print=True, direction=side), options.look),
-                inputs.policy.max_bytes)
     with contextlib.ExitStack() as children:
-        slides = children.enter_context(start(lambda: make_deck(loaded, options, inputs)))
-        large = children.enter_context(start(lambda: make_handout(loaded, options, inputs, True)))
+        slides = deck or children.enter_context(start(lambda: make_deck(loaded, options, inputs)))
+        html = None
+        if start is _forked:
+            from .pdf import prepare
+
+            side = direction(loaded.content.language)
+            prepare(stylesheets(HandoutOptions(paper=options.paper, large_print=True, direction=side), options.look),
+                    inputs.policy.max_bytes)
+            html = handout_html(loaded, options, inputs, True)
+        large = children.enter_context(start(lambda: make_handout(loaded, options, inputs, True, html)))
         outputs = {HANDOUT: make_handout(loaded, options, inputs, False), LARGE_PRINT: large()}
         outputs[SLIDES], warnings = slides()
     for message in warnings:
@@ -231,11 +266,12 @@ def _forked(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
 
 
 def build_topic(loaded: Loaded, out_dir: Path, options: BuildOptions = BuildOptions(),
-                warn: Callable[[str], None] | None = None, *, parallel: bool = False) -> list[Path]:
+                warn: Callable[[str], None] | None = None, *, parallel: bool = False,
+                deck: Deck | None = None) -> list[Path]:
     """Render every output of one topic (see `render_topic`), then write them into `out_dir` all or none.
 
     Return their paths."""
     paths = {name: output_path(out_dir, name) for name in (HANDOUT, LARGE_PRINT, SLIDES)}  # before any work
-    outputs = render_topic(loaded, options, warn, parallel=parallel)
+    outputs = render_topic(loaded, options, warn, parallel=parallel, deck=deck)
     write_all({paths[name]: data for name, data in outputs.items()})
     return list(paths.values())

@@ -13,9 +13,9 @@ and every picture placed on a slide is read through `fetch(url, policy)`:
 - every resource is capped at `max_bytes`, and a raster picture at `pictures.MAX_PIXELS`
   pixels, read from its header before anything decodes it.
 
-`Fetcher(policy)` is the WeasyPrint URL fetcher applying it; it stops the render at
+`pdf.Fetcher(policy)` is the WeasyPrint URL fetcher applying it; it stops the render at
 the first refusal. `read_picture(reference, policy, base)` applies it to a slide
-picture. Importing this module imports WeasyPrint: only the build stage does.
+picture. This module does not import WeasyPrint: a deck can be made without it.
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
-
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import pictures
 
@@ -131,24 +129,6 @@ def read_picture(reference: str, policy: Policy, base: Path) -> bytes:
     url = reference if urlsplit(reference).scheme else (base.resolve() / reference).as_uri()
     data, _ = fetch(url, policy)
     return data
-
-
-class Fetcher(URLFetcher):
-    """WeasyPrint URL fetcher that applies a `Policy` and stops the render on any refusal."""
-
-    def __init__(self, policy: Policy):
-        super().__init__(allow_redirects=False, fail_on_errors=True)
-        self.policy = policy
-        self.errors: list[ResourceError] = []
-        """Every refusal, kept because WeasyPrint swallows some errors (e.g. inside SVGs)."""
-
-    def fetch(self, url, headers=None):
-        try:
-            data, mime = fetch(url, self.policy)
-        except ResourceError as exc:
-            self.errors.append(exc)
-            raise
-        return URLFetcherResponse(url, data, {"Content-Type": mime})
 
 
 def _data(url: str, policy: Policy) -> tuple[bytes, str]:

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import struct
 import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-
-from fontTools.ttLib import TTFont
 
 from .bundled import DEFAULT, Look
 from .load import Loaded, Problem
@@ -44,24 +43,108 @@ def font_files(look: Look = DEFAULT) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
+_UNICODE_MAPS = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
+"""(platform, encoding) of the character maps that map Unicode, the fullest first (as fontTools prefers them)."""
+
+
+def read_cmap(data: bytes) -> frozenset[int] | None:
+    """Return the code points the font file `data` has a glyph for (the first font of a collection).
+
+    None when this reader cannot tell: not a TrueType or OpenType file (e.g. WOFF), or a
+    character map in a format other than 4 and 12.
+    """
+    try:
+        start = struct.unpack_from(">I", data, 12)[0] if data[:4] == b"ttcf" else 0
+        count = struct.unpack_from(">H", data, start + 4)[0]
+        records = (struct.unpack_from(">4s4xII", data, start + 12 + 16 * i) for i in range(count))
+        cmap = next((offset for tag, offset, _ in records if tag == b"cmap"), None)
+        if cmap is None:
+            return None
+        maps = {}
+        for i in range(struct.unpack_from(">H", data, cmap + 2)[0]):
+            platform, encoding, offset = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+            maps[platform, encoding] = cmap + offset
+        table = next((maps[key] for key in _UNICODE_MAPS if key in maps), None)
+        if table is None:
+            return None
+        kind = struct.unpack_from(">H", data, table)[0]
+        return _format_4(data, table) if kind == 4 else _format_12(data, table) if kind == 12 else None
+    except struct.error:  # a truncated or damaged file: let fontTools read it, or say what is wrong
+        return None
+
+
+def _format_4(data: bytes, table: int) -> frozenset[int]:
+    """Return the code points of a format 4 map (segments of the Basic Multilingual Plane) with a glyph."""
+    n = struct.unpack_from(">H", data, table + 6)[0] // 2
+    ends = struct.unpack_from(f">{n}H", data, table + 14)
+    starts = struct.unpack_from(f">{n}H", data, table + 16 + 2 * n)
+    deltas = struct.unpack_from(f">{n}h", data, table + 16 + 4 * n)
+    offsets_at = table + 16 + 6 * n
+    offsets = struct.unpack_from(f">{n}H", data, offsets_at)
+    found: set[int] = set()
+    for i, (first, last, delta, offset) in enumerate(zip(starts, ends, deltas, offsets)):
+        if first == 0xFFFF:  # the closing segment
+            continue
+        for char in range(first, last + 1):
+            if offset:
+                glyph = struct.unpack_from(">H", data, offsets_at + 2 * i + offset + 2 * (char - first))[0]
+                glyph = glyph and (glyph + delta) & 0xFFFF
+            else:
+                glyph = (char + delta) & 0xFFFF
+            if glyph:
+                found.add(char)
+    return frozenset(found)
+
+
+def _format_12(data: bytes, table: int) -> frozenset[int]:
+    """Return the code points of a format 12 map (groups over all of Unicode) with a glyph."""
+    groups = struct.unpack_from(">I", data, table + 12)[0]
+    found: set[int] = set()
+    for i in range(groups):
+        first, last, glyph = struct.unpack_from(">III", data, table + 16 + 12 * i)
+        found.update(range(first + (glyph == 0), last + 1))
+    return frozenset(found)
+
+
 @lru_cache(maxsize=64)
-def _font(path: Path, stamp: tuple[int, int]) -> tuple[str, frozenset[int]]:
-    """Return the family name and the code points of the font at `path`."""
+def _points(path: Path, stamp: tuple[int, int]) -> frozenset[int]:
+    """Return the code points of the font at `path` (as it was at `stamp`: modified, size)."""
+    found = read_cmap(path.read_bytes())
+    if found is None:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            found = frozenset(char for char, glyph in (font.getBestCmap() or {}).items() if glyph != ".notdef")
+    return found
+
+
+@lru_cache(maxsize=64)
+def _family(path: Path, stamp: tuple[int, int]) -> str:
+    """Return the family name of the font at `path`."""
+    from fontTools.ttLib import TTFont
+
     with TTFont(path, lazy=True, fontNumber=0) as font:
-        family = font["name"].getBestFamilyName() or path.stem
-        return family, frozenset(font.getBestCmap() or {})
+        return font["name"].getBestFamilyName() or path.stem
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def points(look: Look = DEFAULT) -> frozenset[int]:
+    """Return every code point the look's fonts can draw."""
+    return frozenset().union(*(_points(path, _stamp(path)) for path in font_files(look)))
+
+
+def families(look: Look = DEFAULT) -> list[str]:
+    """Return the family names of the look's fonts, each once, in the order `fonts.css` names them."""
+    return list(dict.fromkeys(_family(path, _stamp(path)) for path in font_files(look)))
 
 
 def coverage(look: Look = DEFAULT) -> tuple[frozenset[int], list[str]]:
     """Return every code point the look's fonts can draw, and the fonts' family names."""
-    points: set[int] = set()
-    families: list[str] = []
-    for path in font_files(look):
-        stat = path.stat()
-        family, cmap = _font(path, (stat.st_mtime_ns, stat.st_size))
-        points |= cmap
-        families.append(family)
-    return frozenset(points), list(dict.fromkeys(families))
+    return points(look), families(look)
 
 
 def drawn(char: str) -> bool:
@@ -96,17 +179,17 @@ def uncovered(loaded: Loaded, look: Look = DEFAULT) -> list[Problem]:
     """
     from .language import labels, locations, read_catalogue
 
-    points, families = coverage(look)
-    fonts = ", ".join(families) or "none: fonts.css declares no font file"
+    drawable = points(look)
     problems = []
 
     def scan(text: str, file: str, line: int, col: int, key: str, source: Sequence[str] = ()) -> None:
         seen = set()
         for index, char in enumerate(text):
-            if char in seen or not drawn(char) or ord(char) in points:
+            if char in seen or not drawn(char) or ord(char) in drawable:
                 continue
             seen.add(char)
             at = _column(source, line, col, text, index)
+            fonts = ", ".join(families(look)) or "none: fonts.css declares no font file"
             problems.append(Problem(file, line, at, key, f"{describe(char)} at character {index + 1} is in "
                                     f"none of the handout's fonts ({fonts}); it would print as an empty box. "
                                     "Remove it, or add a font that has it (docs/languages.md)"))

@@ -123,8 +123,10 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 def read_catalogue(path: Path) -> dict[str, str]:
     """Return the labels in the catalogue `path`, or raise `LabelsInvalid` naming the file and line."""
+    from .load import compose  # load imports this module
+
     try:
-        data = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        data = compose(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise LabelsInvalid(f"{path}: cannot read the label catalogue: {exc}") from None
     except yaml.MarkedYAMLError as exc:
@@ -146,7 +148,9 @@ def read_catalogue(path: Path) -> dict[str, str]:
 
 def locations(path: Path) -> dict[str, int]:
     """Return {label name: line} of the catalogue `path`."""
-    data = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    from .load import compose
+
+    data = compose(path.read_text(encoding="utf-8"))
     if not isinstance(data, yaml.MappingNode):
         return {}
     return {key.value: key.start_mark.line + 1 for key, _ in data.value if isinstance(key, yaml.ScalarNode)}

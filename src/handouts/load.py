@@ -1,7 +1,7 @@
 """Load and validate: a YAML file in, a typed `Content` (and its warnings) out.
 
-`load(path)` reads the file with PyYAML's safe composer (nodes keep their line and
-column), walks the node tree against the dataclasses in `model.py`, and either returns
+`load(path)` reads the file with PyYAML's safe composer (libyaml's when PyYAML has it;
+nodes keep their line and column), walks the node tree against the dataclasses in `model.py`, and either returns
 `Loaded(content, warnings)` or raises `ContentInvalid` carrying every problem found in
 the file, each as `file:line:col: key.path: what was expected`.
 
@@ -12,6 +12,7 @@ fast with a clear message instead of hanging a build.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -173,7 +174,7 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES, *, within: tuple[Path, ..
     if not text.strip():
         return None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = f"invalid YAML: {exc.problem or exc.context}"
@@ -189,6 +190,21 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES, *, within: tuple[Path, ..
         fail(f"the tag {excerpt(tagged.tag)} is not allowed; content is plain text, lists and mappings",
              mark.line + 1, mark.column + 1)
     return root
+
+
+_LIBYAML = getattr(yaml, "CSafeLoader", None)
+
+
+def compose(text: str) -> yaml.Node | None:
+    """Return the YAML node tree of `text`, with libyaml when PyYAML has it (ten times quicker).
+
+    A text libyaml refuses is composed again by PyYAML's own parser, whose result or error
+    (its words, line and column) is returned: errors read the same with or without libyaml.
+    """
+    if _LIBYAML is not None:
+        with contextlib.suppress(yaml.YAMLError):
+            return yaml.compose(text, Loader=_LIBYAML)
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _inside(path: Path, folder: Path) -> bool:

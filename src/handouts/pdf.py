@@ -1,9 +1,10 @@
 """Write PDF: handout HTML in, PDF bytes out, with WeasyPrint.
 
-Importing this module imports WeasyPrint (most of a second), so only the build stage
-does. One font configuration is reused across renders, and so is each stylesheet given
-by path: it is parsed (and its @font-face fonts loaded) once per process, not once per
-PDF, which saves a warm worker most of the cost outside layout. The PDF is PDF/UA-1 (tagged,
+Importing this module imports WeasyPrint (a quarter of a second, through
+`native.import_quickly`), so only the build stage does. One font configuration is
+reused across renders, and so is each stylesheet given by path: it is parsed (and its
+@font-face fonts loaded) once per process, not once per PDF, which saves a warm worker
+most of the cost outside layout. The PDF is PDF/UA-1 (tagged,
 language and title set) and reproducible: its dates come from the HTML's
 `dcterms.created`/`dcterms.modified` metadata, never from the clock.
 
@@ -11,7 +12,7 @@ WeasyPrint's tags lack two attributes PDF/UA readers use, which are added as eac
 made (`_tag_attributes`): an ordered list (`<ol>`) is an `L` with `ListNumbering
 /Decimal`, and a header cell (`<th scope>`) a `TH` with its `Scope` (Column or Row).
 
-Every resource is read through a `fetch.Fetcher`, and a resource that is refused or
+Every resource is read through a `Fetcher` (`fetch.fetch` under a policy), and a resource that is refused or
 cannot be used fails the render with a `fetch.ResourceError` instead of leaving a hole
 in the handout (WeasyPrint logs such failures as errors and carries on).
 """
@@ -25,14 +26,16 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-import pydyf
-import weasyprint
-from weasyprint.logger import LOGGER
-from weasyprint.pdf import tags
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
+from .fetch import Policy, ResourceError, fetch
+from .native import import_quickly
 
-from .fetch import Fetcher, Policy, ResourceError
+import_quickly("weasyprint")  # before WeasyPrint is imported by name below: a third quicker (native.py)
+import pydyf  # noqa: E402, I001
+import weasyprint  # noqa: E402
+from weasyprint.logger import LOGGER  # noqa: E402
+from weasyprint.pdf import tags  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 
 _SCOPES = {"col": "/Column", "row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}
@@ -51,6 +54,24 @@ def _tag_attributes(box, parent, *args):
 
 
 tags._build_box_tree = _tag_attributes  # the tree builder calls itself through this name, for every box
+
+
+class Fetcher(URLFetcher):
+    """WeasyPrint URL fetcher that applies a `Policy` and stops the render on any refusal."""
+
+    def __init__(self, policy: Policy):
+        super().__init__(allow_redirects=False, fail_on_errors=True)
+        self.policy = policy
+        self.errors: list[ResourceError] = []
+        """Every refusal, kept because WeasyPrint swallows some errors (e.g. inside SVGs)."""
+
+    def fetch(self, url, headers=None):
+        try:
+            data, mime = fetch(url, self.policy)
+        except ResourceError as exc:
+            self.errors.append(exc)
+            raise
+        return URLFetcherResponse(url, data, {"Content-Type": mime})
 
 
 @cache

@@ -39,8 +39,7 @@ from .model import Content, Term
 
 _PLAN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """The slide plan is our template's output, so libyaml's safe loader (when PyYAML has it) reads
-it, several times faster than the pure Python one; content files keep the pure Python
-loader for its error messages."""
+it, several times faster than the pure Python one (content files too, see `load.compose`)."""
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
 
 

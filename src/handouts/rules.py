@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -518,7 +518,7 @@ def _scalar_spans(text: str) -> Callable[[int], bool]:
     """Return a test of whether a character offset of `text` falls inside a YAML value (scalar token)."""
     spans: list[tuple[int, int]] = []
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if isinstance(token, yaml.ScalarToken):
                 spans.append((token.start_mark.index, token.end_mark.index))
     except yaml.YAMLError:  # a file that loaded scans; this is only a guard
@@ -778,9 +778,25 @@ def bundled_terms() -> tuple[str, ...]:
     return tuple(t.strip().lower() for t in lines if t.strip() and not t.startswith("#"))
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    parts = [re.escape(p) for p in re.split(r"[\s-]+", term.strip())]
-    return re.compile(r"(?<!\w)" + r"[\s-]+".join(parts) + r"(?:s|es)?(?!\w)", re.IGNORECASE)
+@lru_cache(maxsize=None)
+def _phrase_pattern(phrase: str, endings: str = "s|es", edge: str = r"\w") -> re.Pattern[str]:
+    """Return a pattern finding `phrase`, any case, its words joined by spaces or hyphens, with one of `endings`."""
+    parts = [re.escape(p) for p in re.split(r"[\s-]+", phrase.strip())]
+    return re.compile(rf"(?<!{edge})" + r"[\s-]+".join(parts) + rf"(?:{endings})?(?!{edge})", re.IGNORECASE)
+
+
+def _may_contain(haystack: str, phrase: str) -> bool:
+    """Return False only when no text whose case-folded join is `haystack` can contain `phrase`.
+
+    Compiling a pattern for each of hundreds of listed words was most of `check`'s time;
+    a word whose first part is nowhere in the texts is passed over without one.
+    """
+    first = re.split(r"[\s-]+", phrase.strip())[0]
+    return first.casefold() in haystack
+
+
+def _haystack(texts: Iterable[str]) -> str:
+    return "\n".join(texts).casefold()
 
 
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]{1,6})s?(?![\w-])")
@@ -791,11 +807,14 @@ def _words(ctx: _Context) -> None:
     texts = list(body_texts(ctx.content))
     glossary = [t.term for t in ctx.content.glossary]
     terms = dict.fromkeys([*bundled_terms(), *(t.lower() for t in ctx.settings.terms)])
+    haystack = _haystack(text for _, text in texts)
     for term in terms:
-        pattern = _term_pattern(term)
+        if not _may_contain(haystack, term):
+            continue
+        pattern = _phrase_pattern(term)
         first = next(((path, m.group()) for path, text in texts for m in [pattern.search(text)] if m), None)
         if first and not any(pattern.search(g) for g in glossary):
-            plain = next((alt for phrase, alt, _ in word_list("plain-words.txt") if phrase == term), None)
+            plain = next((alt for phrase, alt in word_list("plain-words.txt") if phrase == term), None)
             also = f" An everyday word for it: {plain!r}." if plain else ""
             ctx.add("term-undefined", first[0], f"{first[1]!r} looks like a medical term (from the term list, "
                     f"a heuristic) and is not in the glossary.{also}")
@@ -813,30 +832,36 @@ def _words(ctx: _Context) -> None:
                 ctx.add("acronym-undefined", path, f"{acronym} is not spelled out at its first use.")
 
 
-def _entries(name: str) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    """Return (phrase, alternative, pattern) for each line "phrase -> alternative" of a bundled word list."""
+def _entries(name: str) -> tuple[tuple[str, str], ...]:
+    """Return (phrase, alternative) for each line "phrase -> alternative" of a bundled word list."""
     entries = []
     for line in (DATA / name).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         phrase, _, alternative = (part.strip() for part in line.partition("->"))
-        parts = [re.escape(p) for p in re.split(r"[\s-]+", phrase)]
-        pattern = re.compile(r"(?<![\w-])" + r"[\s-]+".join(parts) + r"(?:s|es|d|ed)?(?![\w-])", re.IGNORECASE)
-        entries.append((phrase, alternative, pattern))
+        entries.append((phrase, alternative))
     return tuple(entries)
 
 
 @lru_cache(maxsize=None)
-def word_list(name: str) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+def word_list(name: str) -> tuple[tuple[str, str], ...]:
     """Return the entries of the bundled list `name` (plain-words.txt or person-first.txt), read once."""
     return _entries(name)
+
+
+def _list_pattern(phrase: str) -> re.Pattern[str]:
+    return _phrase_pattern(phrase, "s|es|d|ed", r"[\w-]")
 
 
 def _alternatives(ctx: _Context, rule: str, name: str, message: str) -> None:
     """Add one `rule` finding per text that uses words of the list `name`, naming each with its alternative."""
     glossary = [t.term for t in ctx.content.glossary]
-    entries = [e for e in word_list(name) if not any(e[2].search(g) for g in glossary)]
-    for path, text in body_texts(ctx.content):
+    texts = list(body_texts(ctx.content))
+    haystack = _haystack(text for _, text in texts)
+    entries = [(phrase, alternative, _list_pattern(phrase)) for phrase, alternative in word_list(name)
+               if _may_contain(haystack, phrase)]
+    entries = [e for e in entries if not any(e[2].search(g) for g in glossary)]
+    for path, text in texts:
         found = {m.group(): alternative for _, alternative, pattern in entries for m in [pattern.search(text)] if m}
         if found:
             pairs = "; ".join(f"{word!r} -> {alternative!r}" for word, alternative in found.items())

@@ -116,11 +116,12 @@ def build_deck(plan: list[dict], *, title: str, author: str, language: str, date
     titles = unique_titles([" ".join(str(entry["title"]).split()) for entry in plan])
     slides = [s for entry, name in zip(plan, titles)
               for s in _plan_slides(prs, entry, name, styles, warnings, part_label)]
+    boxes: dict[int, tuple[int, int, int, int]] = {}
     for number, (planned, unique) in enumerate(zip(slides, unique_titles([s.title for s in slides])), 1):
         planned.title_text = dataclasses.replace(planned.title_text, paragraphs=[unique])
         slide = _add_slide(prs, planned, language)
         if number > 1:
-            _add_number(prs, slide, number, language)
+            _add_number(prs, slide, number, language, boxes)
         if picture is not None and (number == 1 or every_slide):
             _add_logo(prs, slide, picture, LOGO_HEIGHT if number == 1 else SMALL_LOGO_HEIGHT, logo_alt)
     props = prs.core_properties
@@ -612,9 +613,9 @@ def _add_logo(prs, slide, picture: _Picture, height: int, alt: str | None) -> No
     describe(shape, alt)
 
 
-def _add_number(prs, slide, number: int, language: str = "en") -> None:
-    """Show the slide's number (a field PowerPoint keeps up to date) where the layout puts it."""
-    layout_number = next((p for p in slide.slide_layout.placeholders
+def _number_box(prs, layout) -> tuple[int, int, int, int]:
+    """Return the box a slide of `layout` shows its number in: where the layout puts it, at least one line tall."""
+    layout_number = next((p for p in layout.placeholders
                           if p.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER), None)
     if layout_number is not None:
         box = _box(layout_number)
@@ -623,6 +624,18 @@ def _add_number(prs, slide, number: int, language: str = "en") -> None:
     needed = int(Pt(fit.LINE * NUMBER_SIZE) + 2 * INSET_Y)
     if box[3] < needed:  # a master's small box grows upwards, so the number keeps its size
         box = (box[0], box[1] + box[3] - needed, box[2], needed)
+    return box
+
+
+def _add_number(prs, slide, number: int, language: str = "en", boxes: dict | None = None) -> None:
+    """Show the slide's number (a field PowerPoint keeps up to date) where the layout puts it.
+
+    `boxes` keeps each layout's box for the next slide of the same deck (reading a layout's
+    placeholders through python-pptx is slow).
+    """
+    boxes = {} if boxes is None else boxes
+    layout = slide.slide_layout
+    box = boxes.get(id(layout.element)) or boxes.setdefault(id(layout.element), _number_box(prs, layout))
     shape = slide.shapes.add_textbox(*box)
     shape.name = "Slide number"
     _set_text(shape, _Text([str(number)], NUMBER_SIZE, box), language)
@@ -697,12 +710,14 @@ def svg_to_png(svg: bytes, height: Length) -> bytes:
     once per process for the same bytes (a batch's topics share the organisation's logo).
     Nothing the SVG links to is read: external files, URLs and XML entities are refused.
     """
-    import cairosvg.surface  # only a deck with an SVG logo needs it
+    from .native import import_quickly
+
+    surface = import_quickly("cairosvg.surface")  # only a deck with an SVG logo needs it
 
     def refuse(url: str, resource_type: str) -> dict:
         raise ValueError(f"an SVG logo may not load {url}")
 
-    return cairosvg.surface.PNGSurface.convert(
+    return surface.PNGSurface.convert(
         bytestring=svg, output_height=round(height.inches * 300), unsafe=False, url_fetcher=refuse)
 
 
