@@ -412,6 +412,13 @@ class DescribeWhatAReadabilityFindingSays:
         assert f.fix.startswith("Every long word here is a numeral, a glossary term or a name")
 
 
+    def it_finds_a_long_word_in_a_glossary_term_written_with_a_hyphen_or_as_a_possessive(self, handout):
+        loaded = handout(summary=["Inflammatory pain can ease.", "Ask us about Alzheimer’s care."],
+                         glossary=[{"term": "Anti-inflammatory", "definition": "A medicine that calms swelling."},
+                                   {"term": "Alzheimer disease", "definition": "A disease of memory."}])
+        [f] = [f for f in check(loaded, CheckConfig(grade_warning=1), today=TODAY).findings if f.rule == "smog-warning"]
+        assert "Long words: 2 glossary terms (alzheimer’s, inflammatory)." in f.message
+
 class DescribeUnloadedFiles:
     def it_reports_each_problem_of_a_file_that_does_not_load_under_its_rule(self):
         from handouts.load import Problem
@@ -423,3 +430,21 @@ class DescribeUnloadedFiles:
             ("content-invalid", "error", 3, 5, "title"), ("unknown-key", "warning", 1, 1, "subtitel")]
         assert [f.fix for f in report.findings] == [RULES["content-invalid"].fix, RULES["unknown-key"].fix]
         assert not report.loaded and report.errors == 1 and report.warnings == 1
+
+
+class DescribeLabelCatalogues:
+    def it_names_the_keys_a_languages_catalogue_lacks(self, handout, tmp_path):
+        from handouts.bundled import look_for
+        from handouts.language import labels
+
+        english = labels("en")
+        folder = tmp_path / "templates" / "labels"
+        folder.mkdir(parents=True)
+        lacking = sorted(english)[:2]
+        (folder / "fr.yaml").write_text(yaml.safe_dump({k: f"FR {v}" for k, v in english.items() if k not in lacking}),
+                                        encoding="utf-8")
+        loaded = handout(language="fr")
+        [f] = check(loaded, today=TODAY, look=look_for(tmp_path / "templates")).findings
+        assert (f.rule, f.path, f.line) == ("labels-missing", "language", loaded.locations["language"][0])
+        named = ", ".join(k for k in english if k in lacking)  # in the English catalogue's order
+        assert f.message == f"The label catalogue for 'fr' lacks 2 keys ({named}), printed in English."
