@@ -354,7 +354,9 @@ class DescribeWhatEachFindingSays:
         assert (f.rule, f.path) == ("generic-heading", "get_help.heading")
 
     def it_keeps_looking_for_acronyms_after_one_it_allows_or_has_seen(self, handout):
-        loaded = handout(summary=["OK, the TV said so.", "Ask your GP.", "Ask about irritable bowel syndrome ( IBS )."],
+        loaded = handout(title="DRINK WATER",  # a title in capitals is no acronym, and the search goes on
+                         summary=["OK, the TV said so.", "OK, ask your GP.",
+                                  "Ask about irritable bowel syndrome ( IBS )."],
                          glossary=[{"term": "Irritable bowel syndrome", "definition": "A gut problem."},
                                    {"term": "Hydration", "definition": "Having enough water in your body."}])
         assert [(f.rule, f.path) for f in check(loaded, today=TODAY).findings] == [("acronym-undefined", "summary[1]")]
