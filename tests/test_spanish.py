@@ -61,6 +61,7 @@ class DescribeSpanishSyllables:
     @pytest.mark.parametrize("word, syllables", [
         ("ya", 1), ("yo", 1), ("ayuda", 3), ("leyes", 2),  # y before a vowel is a consonant
         ("rey", 1), ("muy", 1), ("Uruguay", 3),  # y at the end is the vowel i, joined to the vowels before it
+        ("rugby", 2), ("pony", 2),  # ... or a syllable of its own after a consonant
         ("oído", 3), ("ahí", 2), ("reír", 2), ("baúl", 2),  # an accent on i or u breaks the group
         ("cacao", 3), ("poeta", 3),  # two strong vowels are two syllables
         ("ciudad", 2), ("huevo", 2), ("guion", 1),  # weak and strong together are one
