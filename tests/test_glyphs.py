@@ -68,6 +68,30 @@ def test_a_character_mapped_to_no_glyph_is_not_drawable():
     assert read_cmap(data) == frozenset({ord("a")})
 
 
+def format_4_font(segments: list[tuple[int, int, int, list[int]]]) -> bytes:
+    """Return a font file of one table, a format 4 character map of `segments` (first, last, delta, glyph ids:
+    none to map each character by its delta alone, else one for each), closed by the 0xFFFF segment."""
+    import struct
+
+    segments = [*segments, (0xFFFF, 0xFFFF, 1, [])]
+    n = len(segments)
+    glyph_ids, offsets = [], []
+    for i, (_, _, _, ids) in enumerate(segments):  # an offset counts from its own place to its first glyph id
+        offsets.append(2 * (n - i + len(glyph_ids)) if ids else 0)
+        glyph_ids += ids
+    table = struct.pack(f">7H{n}HH{n}H{n}h{n}H{len(glyph_ids)}H", 4, 16 + 8 * n + 2 * len(glyph_ids), 0, 2 * n,
+                        0, 0, 0, *(s[1] for s in segments), 0, *(s[0] for s in segments),
+                        *(s[2] for s in segments), *offsets, *glyph_ids)
+    cmap = struct.pack(">HHHHI", 0, 1, 3, 1, 12) + table
+    return struct.pack(">IHHHH4sIII", 0x00010000, 1, 16, 0, 0, b"cmap", 0, 28, len(cmap)) + cmap
+
+
+def test_a_character_whose_glyph_id_works_out_to_zero_is_not_drawable():
+    # by its delta: A -> 0xFFFF, B -> 0 (.notdef), C -> 1; by the glyph id array: a -> 5 - 5 = 0, b -> 7 - 5 = 2
+    data = format_4_font([(0x41, 0x43, -0x42, []), (0x61, 0x62, -5, [5, 7])])
+    assert read_cmap(data) == frozenset({0x41, 0x43, 0x62})
+
+
 def test_it_reads_the_first_font_of_a_collection():
     collection = TTCollection()
     collection.fonts = [TTFont(io.BytesIO(made_font({ord("x"): "g1"}))),
