@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 import yaml
 
+from handouts import rules
 from handouts.config import CheckConfig
 from handouts.load import load
+from handouts.readability import words
 from handouts.rules import RULES, addressed, check, passive
 
 from .conftest import FIXTURES, ROOT
@@ -450,3 +452,76 @@ class DescribeLabelCatalogues:
         assert (f.rule, f.path, f.line) == ("labels-missing", "language", loaded.locations["language"][0])
         named = ", ".join(k for k in english if k in lacking)  # in the English catalogue's order
         assert f.message == f"The label catalogue for 'fr' lacks 2 keys ({named}), printed in English."
+
+
+class DescribeTheEdgesOfTheRules:
+    """Each limit as the rule reference gives it: "more than" a number is not the number itself."""
+
+    def it_lets_a_main_message_sentence_of_exactly_20_words_be(self, handout):
+        twenty = "Drink a glass of water when you wake up and another with each of your meals and again before bed."
+        assert len(twenty.split()) == 20 and rule_ids(handout(main_message=twenty)) == []
+
+    def it_lets_a_section_exactly_at_the_density_limit_be(self, handout):
+        point = "Drink water and eat fruit with meals to stay well and keep your body strong and fit every single day."
+        report = check(handout(sections__0__points=[point]), today=TODAY)
+        assert "lexical-density" not in [f.rule for f in report.findings]
+        assert rules.lexical_density(words(point)) == rules.DENSITY_LIMIT  # 13 content words of 20
+
+    def it_grades_above_the_warning_grade_only(self, handout):
+        loaded = handout(sections__0__points=MEDIUM)
+        grade = check(loaded, today=TODAY).scores[""].smog
+        assert "smog-warning" not in rule_ids(loaded, CheckConfig(grade_warning=grade))
+        assert "smog-warning" in rule_ids(loaded, CheckConfig(grade_warning=grade - 0.01))
+
+    def it_names_the_error_grade_as_the_limit_of_an_error(self, handout):
+        [f] = [f for f in check(handout(sections__0__points=HARD), today=TODAY).findings if f.rule == "smog-error"]
+        assert "), above 8. Long words: " in f.message
+
+    def it_reviews_a_handout_published_on_29_february_by_28_february(self, handout):
+        loaded = handout(published=dt.date(2024, 2, 29), review=dt.date(2027, 2, 28))
+        assert rule_ids(loaded, today=dt.date(2026, 6, 1)) == []
+        [f] = check(handout(published=dt.date(2024, 2, 29), review=dt.date(2027, 3, 1)), today=TODAY).findings
+        assert f.message == ("Review date 2027-03-01 should fall between publication (2024-02-29) and 2027-02-28, "
+                             "at most 3 years later.")
+
+    def it_finds_a_listed_word_with_its_endings(self, handout):
+        [f] = check(handout(summary=["We assisted you.", "Water helps."]), today=TODAY).findings
+        assert f.message == "Use an everyday word: 'assisted' -> 'help'."
+
+    def it_finds_a_long_disclaimer(self, handout):
+        long = " ".join(["This does not replace advice from your care team."] * 5)
+        assert [(f.rule, f.path) for f in check(handout(disclaimer=long), today=TODAY).findings] == [
+            ("item-long", "disclaimer")]
+
+    def it_finds_alt_text_that_repeats_the_caption_in_any_case(self, handout):
+        figure = {"src": SVG, "alt": "A glass of water", "caption": "A GLASS OF WATER "}
+        assert rule_ids(handout(sections__0__figure=figure)) == ["figure-alt"]
+
+    def it_goes_on_to_the_other_clinic_rules_after_an_emergency_sign(self, handout):
+        loaded = handout(get_help__when=["You have chest pain."], sections__0__steps=["Fill a glass."] * 8)
+        assert sorted(rule_ids(loaded)) == ["emergency-tier", "steps-long"]
+
+
+class DescribeTheBuildLine:
+    def it_checks_as_of_the_day_it_is_given(self, handout):
+        from handouts.rules import summary
+
+        loaded = handout()
+        assert summary(loaded, today=dt.date(2030, 1, 1)) == ("check: 1 error, 0 warnings", False)
+        assert summary(loaded, today=TODAY) == ("check: 0 errors, 0 warnings", False)
+        line, failed = summary(loaded, strict=True, today=dt.date(2030, 1, 1))
+        assert failed and line == ("check: 1 error, 0 warnings; not building (--strict): run `handouts check` "
+                                   "for details")
+
+
+class DescribeAcceptingOnALine:
+    def it_accepts_only_findings_in_the_topic_file_itself(self, write, minimal_text, tmp_path):
+        brand = tmp_path / "brand.yaml"
+        brand.write_text("phone: 555-0111\nname: Clinic ☃\n", encoding="utf-8")
+        comment = '  # check: accept glyph-missing: "on line 2, but of the brand file"'
+        text = minimal_text.replace("organisation:\n  name: Test Clinic\n", "").replace(
+            "main_message: Drink water every day.", "main_message: Drink water every day." + comment)
+        loaded = load(write(text + "feedback: Email us at feedback@example.org.\n"), brand=brand)
+        findings = check(loaded, today=TODAY).findings
+        assert [(f.rule, f.file, f.line, f.accepted) for f in findings] == [
+            ("accept-unused", str(loaded.path), 2, None), ("glyph-missing", str(brand), 2, None)]
