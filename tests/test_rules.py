@@ -401,6 +401,9 @@ class DescribeWhatAReadabilityFindingSays:
                          "Splitting a sentence never raises the grade.")
         assert [r.path for r in f.related] == ["sections[0].points[1]", "sections[0].points[2]",
                                                "sections[0].points[3]"]
+        assert f.related[0].text == ("Exercise is important, and vegetables, and potatoes. (4 long words: Exercise "
+                                     "(ordinary word), important (ordinary word), vegetables (ordinary word), "
+                                     "potatoes (ordinary word))")
 
     def it_says_only_the_grade_when_no_word_is_long(self, handout):
         [f, *_] = check(handout(), CheckConfig(grade_warning=1), today=TODAY).findings
