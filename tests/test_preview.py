@@ -245,3 +245,18 @@ class DescribeSlidePictures:
         (tmp_path / "libreoffice").write_text("#!/bin/sh\n")
         (tmp_path / "libreoffice").chmod(0o755)
         assert preview.office() == str(tmp_path / "libreoffice")
+
+    @pytest.mark.skipif(preview.uno_python() is None, reason="needs LibreOffice's Python bridge (python3-uno)")
+    def it_ends_a_libreoffice_that_ignores_the_request_to_stop(self, tmp_path):
+        import time
+
+        stubborn = tmp_path / "stubborn-office"
+        stubborn.write_text("#!/bin/sh\ntrap '' TERM\nsleep 120\n")
+        stubborn.chmod(0o755)
+        renderer = preview.SlideRenderer(tmp_path / "work", program=str(stubborn))
+        deadline = time.monotonic() + 60  # a bound on a hang, not a speed test
+        while not started_in(tmp_path / "work") and time.monotonic() < deadline:
+            time.sleep(0.05)  # the drawing thread starts the running one
+        assert renderer.method == "warm" and started_in(tmp_path / "work")
+        renderer.stop()  # asks, waits 5 seconds, then ends it
+        assert started_in(tmp_path / "work") == []
