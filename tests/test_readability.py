@@ -10,6 +10,7 @@ from handouts.readability import (
     count_syllables,
     hardest_sentences,
     score,
+    short_text_grade,
     split_sentences,
     words,
 )
@@ -85,6 +86,8 @@ class DescribeCountSyllables:
         assert count_syllables("well-being") == 3
         assert count_syllables("follow-up") == 3
         assert count_syllables("glorpish-blimtastic") == 5
+        assert count_syllables("every-day") == 3 and count_syllables("area-wide") == 4  # each part from the dictionary
+        assert count_syllables("tongue's") == 1 and count_syllables("liver's") == 2  # a possessive counts as its word
 
     def it_reads_numbers_as_spoken(self):
         assert count_syllables("12") == 1  # twelve
@@ -94,6 +97,8 @@ class DescribeCountSyllables:
         assert count_syllables("1,000") == 3  # one thou-sand
         assert count_syllables("2.5") == 3  # two point five
         assert count_syllables("4th") == 1  # the suffix adds nothing
+        assert count_syllables("100000000000") == 5  # one hun-dred bil-lion: twelve digits are still a number
+        assert count_syllables("1000000000000") == 1 + 12 * 2  # longer: read digit by digit, one ze-ro ...
 
     def it_spells_out_short_initialisms(self):
         assert count_syllables("GP") == 2
@@ -151,6 +156,17 @@ class DescribeSplitSentences:
     def it_finds_no_sentence_in_empty_text(self):
         assert split_sentences("") == []
         assert split_sentences("  ...  ") == []
+
+
+class DescribeTheShortTextGrade:
+    @pytest.mark.parametrize("long_words, grade", [(0, 4), (2, 4), (3, 5), (6, 5), (7, 6), (12, 6), (13, 7),
+                                                   (20, 7), (21, 8), (30, 8), (31, 9)])
+    def it_converts_long_words_in_30_sentences_as_the_smog_manuals_table(self, long_words, grade):
+        assert short_text_grade(long_words, 30) == grade
+
+    def it_scales_fewer_sentences_up_to_30_but_never_below_10(self):
+        assert short_text_grade(4, 10) == short_text_grade(12, 30) == 6
+        assert short_text_grade(4, 5) == short_text_grade(4, 10)
 
 
 class DescribeScore:
