@@ -249,7 +249,8 @@ def main() -> None:
             small(args, base, work, row, ratio)
         for big in args.big:
             library = generate(work / f"topics-{big}", big, base, args.big_sections)
-            label = f"N={big}" + (f" (at most {args.big_sections} sections each)" if args.big_sections else "")
+            label = f"N={big}" + (f" (at most {args.big_sections} section{'s' if args.big_sections != 1 else ''} each)"
+                                  if args.big_sections else "")
             seconds, peak = timed([*HANDOUTS, "build", library.name, "--out", f"out-{big}", "--jobs", "2",
                                    "--quiet"], cwd=work, sample=True)
             row(f"{label} batch, --jobs 2", f"{seconds:.1f} s ({seconds / big:.3f} s/topic)",

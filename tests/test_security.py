@@ -141,9 +141,39 @@ class DescribeTheResourcePolicy:
                 read_picture(reference, policy, tmp_path)
 
     def it_names_the_content_key_that_referenced_a_refused_resource(self, write):
-        loaded = load(write(with_logo("file:///etc/passwd")))
+        loaded = load(write(with_logo("http://127.0.0.1/logo.png")))  # an address: left to the policy
         policy = Policy(folders=(TEMPLATES,), keys=content_keys(loaded.content))
-        assert refusal("file:///etc/passwd", policy).startswith("organisation.logo: file:///etc/passwd: ")
+        assert refusal("http://127.0.0.1/logo.png", policy).startswith("organisation.logo: http://127.0.0.1/logo.png: ")
+
+
+def it_finds_every_picture_an_svg_draws_and_nothing_else():
+    from handouts.pictures import svg_links
+
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="a.png"/><svg:image width="1"\n xlink:href=\'b.png\'/>'
+           b'<filter><feImage href="c&amp;d.png"/></filter><use href="#shape"/><a href="page.html">x</a>'
+           b'<IMAGE HREF=" e.svg "/></svg>')
+    assert svg_links(svg) == ["a.png", "b.png", "c&d.png", "e.svg"]
+
+
+def it_follows_an_svg_drawn_by_an_svg_three_deep(write, tmp_path):
+    import base64
+
+    from .test_probes import png as blank_png
+
+    bomb = "data:image/png;base64," + base64.b64encode(blank_png(5000, 5000)).decode()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><image href="{}"/></svg>'
+    inner = svg.format(bomb)
+    for level in range(4):  # logo.svg draws level-0.svg ... level-3.svg, which draws the bomb
+        (tmp_path / f"level-{level}.svg").write_text(inner)
+        inner = svg.format((tmp_path / f"level-{level}.svg").as_uri())
+    (tmp_path / "logo.svg").write_text(inner)
+    content = write(with_logo("logo.svg"))
+    assert load(content).content.organisation.logo  # four SVGs deep: left to the build's resource policy
+    (tmp_path / "logo.svg").write_text(svg.format((tmp_path / "level-2.svg").as_uri()))
+    [problem] = problems_of(content)
+    assert problem.endswith("organisation.logo: logo.svg: it draws 'level-2.svg': it draws 'level-1.svg': "
+                            "it draws 'level-0.svg': it draws a data: URI: the picture is 5,000 x 5,000 pixels, "
+                            "more than the limit of 16,000,000 pixels")
 
 
 class DescribeTheHandoutRender:
@@ -251,7 +281,7 @@ class DescribeABuildThatReferencesTheNetworkOrLocalFiles:
         path = write(with_logo("file:///etc/passwd"))
         result = run("build", str(path), "--out", str(tmp_path / "out"), *flags)
         assert result.code == 1
-        assert f"\n{path}: organisation.logo: file:///etc/passwd: the file is outside" in "\n" + result.err
+        assert f"\n{path}:20:9: organisation.logo: expected an SVG or PNG file, got 'passwd'" in "\n" + result.err
         assert "Traceback" not in result.err and requests == []
         assert not (tmp_path / "out").exists()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 import pickle
 import signal
@@ -235,7 +236,10 @@ def _forked(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
     the block is left (another output failed, or an interrupt) is stopped.
     """
     read, write = os.pipe()
+    gc.freeze()  # the child's collector leaves what it inherits alone, so those pages stay shared
     pid = os.fork()
+    if pid:
+        gc.unfreeze()
     if pid == 0:  # the child: never returns into the caller's code
         try:
             os.close(read)

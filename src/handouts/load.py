@@ -440,12 +440,12 @@ class _Walker:
             data = _data_uri(obj.logo)
             if data is None or pictures.kind(data) not in ("png", "svg"):
                 self.problem(where, key, "expected a data: URI of an SVG or PNG picture (data:image/png;base64,...)")
-            elif reason := pictures.problem(data, decode=True):
+            elif reason := pictures.problem(data, decode=True) or self.drawn(data):
                 self.problem(where, key, f"the data: URI's picture: {reason}")
             return obj
-        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.logo):
-            return obj  # an address: what may be read is decided by the resource policy (fetch.py)
-        logo = Path(self.file).parent / obj.logo
+        logo = _local(obj.logo, Path(self.file).parent)
+        if logo is None:
+            return obj  # a web address: what may be read is decided by the resource policy (fetch.py)
         if logo.suffix.lower() not in (".svg", ".png"):
             self.problem(where, key, f"expected an SVG or PNG file, got {excerpt(logo.name)}")
             return obj
@@ -473,9 +473,54 @@ class _Walker:
             self.problem(where, key, f"the logo file {logo.name} is {what}")
         elif len(head) > MAX_LOGO_BYTES:
             self.problem(where, key, f"{logo.name} is more than the limit of {MAX_LOGO_BYTES:,} bytes")
-        elif reason := pictures.problem(head, decode=True):
+        elif reason := pictures.problem(head, decode=True) or self.drawn(head):
             self.problem(where, key, f"{logo.name}: {reason}")
         return dataclasses.replace(obj, logo=str(logo))
+
+    def drawn(self, svg: bytes, depth: int = 0) -> str | None:
+        """Return why a picture the SVG `svg` draws cannot be used, naming it; else None.
+
+        A build reads each through the resource policy (fetch.py) and refuses the topic at
+        the first it refuses, so `check` says so first: an address without a scheme or with
+        one other than file:, data: or http(s):, a file outside the readable folders or
+        missing, a picture over the pixel cap. Web addresses are left to the policy; an
+        SVG drawn by an SVG is followed three deep.
+        """
+        from urllib.parse import urlsplit
+        from urllib.request import url2pathname
+
+        from . import pictures
+
+        folders = [folder.resolve() for folder in self.readable]
+        for link in pictures.svg_links(svg)[:pictures.MAX_SVG_LINKS]:
+            scheme = urlsplit(link).scheme.lower() if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", link) else ""
+            name = "a data: URI" if scheme == "data" else excerpt(link)
+            if link.startswith("#") or scheme in ("http", "https"):
+                continue
+            if not scheme:
+                return (f"it draws {name}, an address without a scheme, which a build does not follow; "
+                        "give the picture as a data: URI or a file: address")
+            if scheme not in ("file", "data"):
+                return f"it draws {name}; the {scheme}: scheme is not allowed"
+            if scheme == "data":
+                data = _data_uri(link) or b""
+            else:
+                try:
+                    path = Path(url2pathname(urlsplit(link).path))
+                    name = excerpt(path.name)
+                    path = path.resolve(strict=True)
+                    if folders and not any(path.is_relative_to(folder) for folder in folders):
+                        return f"it draws {name}, which is outside the allowed folders once links are resolved"
+                    with path.open("rb") as handle:
+                        data = handle.read(MAX_FIGURE_BYTES + 1)
+                except (OSError, RuntimeError):
+                    return f"it draws {name}, which cannot be read (not found, or not a file)"
+            reason = pictures.problem(data, decode=True)
+            if not reason and depth < 3 and pictures.kind(data) == "svg":
+                reason = self.drawn(data, depth + 1)
+            if reason:
+                return f"it draws {name}: {reason}"
+        return None
 
     def topic_part(self, obj: typing.Any, node: yaml.Node, prefix: str) -> typing.Any:
         """Check the parts of a clinic topic (help tiers, sections, figures, tables); return `obj`."""
@@ -513,12 +558,13 @@ class _Walker:
     def figure(self, obj: Figure, node: yaml.Node, prefix: str) -> Figure:
         """Return `obj` with its picture as a full path, after checking it is a PNG, JPEG or SVG file of a fair size."""
         where = _child(node, "src")
-        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", obj.src):
-            return obj  # an address: what may be read is decided by the resource policy (fetch.py)
+        local = _local(obj.src, Path(self.file).parent)
+        if local is None:
+            return obj  # a web address: what may be read is decided by the resource policy (fetch.py)
         from . import pictures
 
         try:
-            picture = (Path(self.file).parent / obj.src).resolve()
+            picture = local.resolve()
             picture.is_file()
         except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
             self.problem(where, prefix + "src", f"cannot read the figure: {getattr(exc, 'strerror', None) or exc}")
@@ -536,7 +582,8 @@ class _Walker:
                          f"{MAX_FIGURE_BYTES:,}; make it smaller")
         elif not _is_picture(picture):
             self.problem(where, prefix + "src", f"{excerpt(obj.src)} is not a PNG, JPEG or SVG picture")
-        elif reason := pictures.problem(picture.read_bytes(), decode=True):
+        elif reason := (pictures.problem(data := picture.read_bytes(), decode=True)
+                        or self.drawn(data)):
             self.problem(where, prefix + "src", f"{picture.name}: {reason}")
         return dataclasses.replace(obj, src=str(picture))
 
@@ -613,6 +660,18 @@ class _Walker:
                          f"{bad.start() + 1}; remove it")
             return None
         return value
+
+
+def _local(reference: str, base: Path) -> Path | None:
+    """Return the file a picture reference names (a path from `base`, or a file: URL); None for another address."""
+    if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", reference):
+        return base / reference
+    if reference.lower().startswith("file:"):
+        from urllib.parse import urlsplit
+        from urllib.request import url2pathname
+
+        return Path(url2pathname(urlsplit(reference).path))
+    return None
 
 
 def _data_uri(uri: str) -> bytes | None:

@@ -10,7 +10,9 @@ pixel size to cap.
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import warnings
 
 MAX_PIXELS = 16_000_000
@@ -29,6 +31,17 @@ def kind(data: bytes) -> str | None:
     if head.startswith((b"<svg", b"<?xml", b"<!--", b"<!doctype svg")) and b"<svg" in data[:65536].lower():
         return "svg"
     return None
+
+
+_DRAWN = re.compile(rb"""<(?:[\w-]+:)?(?:image|feImage)\b[^>]*?\s(?:[\w-]+:)?href\s*=\s*(["'])(.*?)\1""",
+                    re.IGNORECASE | re.DOTALL)
+MAX_SVG_LINKS = 20
+"""The most pictures an SVG's links are followed to by `check` (a build reads every one under the policy)."""
+
+
+def svg_links(data: bytes) -> list[str]:
+    """Return the addresses of the pictures the SVG `data` draws (`<image href>`), as written, in order."""
+    return [html.unescape(m.group(2).decode("utf-8", "replace")).strip() for m in _DRAWN.finditer(data)]
 
 
 def problem(data: bytes, max_pixels: int = MAX_PIXELS, *, decode: bool = False) -> str | None:
