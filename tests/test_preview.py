@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, JpegImagePlugin
 from pypdf import PdfReader
 
 from handouts import preview, rules
@@ -64,8 +64,9 @@ class DescribeMarkedText:
 
     def it_marks_each_use_of_a_named_word_in_any_case_as_a_whole_word(self, parts):
         _, by_path = parts
-        words = [(text, kind) for text, kind in marks(by_path["summary[0]"]) if kind == "word"]
-        assert words == [("Utilize", "word"), ("utilize", "word")]  # not "reutilize"
+        whole = by_path["summary[0]"].text
+        assert marks(by_path["summary[0]"]) == [(whole, "other"), ("Utilize", "word"), ("utilize", "word")]
+        # not "reutilize"; a mark inside another comes after it
         both = [(text, kind) for text, kind in marks(by_path["summary[6]"]) if kind == "word"]
         assert both == [("Prior to", "word"), ("utilize", "word")]  # each word one finding names
 
@@ -89,6 +90,16 @@ class DescribeMarkedText:
                                                  "[Patients should drink water.]")))
         action = next(p for p in preview.marked_text(loaded, rules.check(loaded)) if p.path == "actions[0]")
         assert (0, len(action.text), "passive") in [(m["start"], m["end"], m["kind"]) for m in action.marks]
+
+    def it_marks_the_densest_sentence_a_density_finding_quotes_in_its_section(self, write, minimal_text):
+        dense = ["Daily fluid intake supports kidney function.", "Adequate hydration prevents fatigue.",
+                 "Regular fluid consumption improves concentration."]
+        loaded = load(write(minimal_text.replace("[Your body needs water., It keeps you well.]",
+                                                 "[" + ", ".join(dense) + "]")))
+        report = rules.check(loaded)
+        assert "lexical-density" in [f.rule for f in report.findings]
+        point = next(p for p in preview.marked_text(loaded, report) if p.path == "sections[0].points[0]")
+        assert (dense[0], "reading") in marks(point)
 
     def it_marks_the_hardest_sentences_a_reading_finding_names_and_sorts_marks_by_place(self, write, minimal_text):
         hard = "Exercise is important for your body."
@@ -119,6 +130,8 @@ class DescribeTheEditionsAsPictures:
         drawn = preview.page_images(pdf, tmp_path, "page")
         assert [p.name for p in drawn] == [f"page-{n}.jpg" for n in range(1, len(pages) + 1)]
         assert picture(drawn[0]) == ("JPEG", round(width * 1.4))
+        with Image.open(drawn[0]) as image:  # no chroma subsampling: small type stays sharp
+            assert JpegImagePlugin.get_sampling(image) == 0
         assert picture(preview.page_images(pdf, tmp_path, "small", scale=0.5)[0]) == ("JPEG", round(width * 0.5))
 
     def it_reads_each_slides_title_body_and_notes(self, write, minimal_text):
@@ -195,8 +208,8 @@ class DescribeSlidePictures:
             if renderer.method == "warm":  # one LibreOffice keeps running, its profile in the work folder
                 listener = renderer._listener
                 assert listener is not None and started_in(tmp_path / "work")
-                again = Done()
-                renderer.submit(pptx, tmp_path / "again", again)
+                again = Done()  # the deck again, after a save, into the same folder
+                renderer.submit(pptx, tmp_path / "newer" / "deck", again)
                 assert len(again.wait()) == len(paths)
                 assert renderer._listener is listener and listener.poll() is None
                 assert not (tmp_path / "work" / "office-profile-cold").exists()  # no LibreOffice of its own
