@@ -473,6 +473,7 @@ class Counts:
     name: str
     counts: list[int | None] = dataclasses.field(default_factory=list)
     labels: dict[str, str] = dataclasses.field(default_factory=dict)
+    tallies: list[dict[str, int]] = dataclasses.field(default_factory=list)
 
 
 def converted(path, kind: type):
@@ -524,10 +525,12 @@ class DescribeTheLimits:
             f"doc.yaml:1:7: labels.k{uses - 3}: the document's text comes to more than the limit of "
             f"{MAX_TOTAL_CHARS:,} characters (each use of an alias counts)"]
 
-    def it_names_the_kind_of_an_optional_item_a_list_needs(self, write):
+    def it_names_the_kind_of_item_a_list_needs(self, write):
         assert converted(write("name: A\ncounts: [1, ~, 3]\n"), Counts).counts == [1, None, 3]
         assert refused(write("name: A\ncounts: 1\n"), Counts) == [
             "doc.yaml:2:9: counts: expected a list of a whole number, got int '1'"]
+        assert refused(write("name: A\ntallies: 1\n"), Counts) == [
+            "doc.yaml:2:10: tallies: expected a list of a mapping of names to a whole number, got int '1'"]
 
     def it_refuses_a_tag_that_is_not_plain_data_in_a_tree_it_is_given(self):
         root = yaml.compose("name: !!python/name:os.system x\n")
