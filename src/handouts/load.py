@@ -349,6 +349,8 @@ class _Walker:
         result = {}
         for key_node, value_node in node.value:
             key = self.text(key_node, path)
+            if key is None:  # not a name (already said), or the walk has stopped
+                continue
             where = f"{path}.{key}"
             if key in result:
                 self.problem(key_node, where, "duplicate key; keep one")
@@ -467,9 +469,9 @@ class _Walker:
         except OSError as exc:
             self.problem(where, key, f"cannot read the logo: {exc.strerror}")
             return obj
-        found = pictures.kind(head)
-        if found != logo.suffix.lower()[1:]:
-            what = "empty" if not head else f"not an {logo.suffix.upper()[1:]} picture"
+        found, expected = pictures.kind(head), logo.suffix.lower()[1:]  # "svg" or "png"
+        if found != expected:
+            what = "empty" if not head else f"not {'an SVG' if expected == 'svg' else 'a PNG'} picture"
             self.problem(where, key, f"the logo file {logo.name} is {what}")
         elif len(head) > MAX_LOGO_BYTES:
             self.problem(where, key, f"{logo.name} is more than the limit of {MAX_LOGO_BYTES:,} bytes")
@@ -712,6 +714,8 @@ def _expected(kind: typing.Any) -> str:
     if dataclasses.is_dataclass(kind):
         names = [f.name for f in dataclasses.fields(kind)
                  if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        if not names:  # every key optional (get_help): name them all
+            return "keys such as " + ", ".join(f.name for f in dataclasses.fields(kind) if f.metadata.get("key", True))
         return "keys " + ", ".join(names)
     if typing.get_origin(kind) is list:
         return "a list of " + _expected(typing.get_args(kind)[0])
