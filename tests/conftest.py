@@ -28,6 +28,21 @@ def run(*argv: str) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+def changed(data: dict, changes: dict) -> dict:
+    """Return `data` with `changes` made: each key a path with "__" between parts ("sections__0__heading"),
+    each value the new value, or None to delete the key."""
+    for key, value in changes.items():
+        target = data
+        *parents, last = key.split("__")
+        for parent in parents:
+            target = target[int(parent)] if parent.isdigit() else target[parent]
+        if value is None:
+            del target[last]
+        else:
+            target[last] = value
+    return data
+
+
 @pytest.fixture
 def minimal_text() -> str:
     return (FIXTURES / "minimal.yaml").read_text()

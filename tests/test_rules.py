@@ -13,7 +13,7 @@ from handouts.load import load
 from handouts.readability import words
 from handouts.rules import RULES, addressed, check, passive
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, changed
 
 TODAY = dt.date(2026, 6, 1)
 ARTICLE = (FIXTURES / "article.txt").read_text(encoding="utf-8")
@@ -26,15 +26,7 @@ def handout(tmp_path):
     def _handout(**changes):
         data = yaml.safe_load((FIXTURES / "minimal.yaml").read_text())
         data["feedback"] = "Email us at feedback@example.org."
-        for key, value in changes.items():
-            target = data
-            *parents, last = key.split("__")
-            for parent in parents:
-                target = target[int(parent)] if parent.isdigit() else target[parent]
-            if value is None:
-                del target[last]
-            else:
-                target[last] = value
+        changed(data, changes)
         path = tmp_path / "content.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
         return load(path)

@@ -16,7 +16,7 @@ from handouts.config import CheckConfig
 from handouts.load import load
 from handouts.rules import check
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, changed
 
 TODAY = dt.date(2026, 6, 1)
 HARD = ("La administración concomitante de medicamentos antiinflamatorios incrementa considerablemente la "
@@ -30,15 +30,7 @@ def topic(tmp_path):
 
     def _topic(**changes):
         data = yaml.safe_load((FIXTURES / "spanish.yaml").read_text(encoding="utf-8"))
-        for key, value in changes.items():
-            target = data
-            *parents, last = key.split("__")
-            for parent in parents:
-                target = target[int(parent)] if parent.isdigit() else target[parent]
-            if value is None:
-                del target[last]
-            else:
-                target[last] = value
+        changed(data, changes)
         path = tmp_path / "es.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
         return load(path)
