@@ -273,3 +273,19 @@ class DescribeSlidePictures:
         assert renderer.method == "warm" and started_in(tmp_path / "work")
         renderer.stop()  # asks, waits 5 seconds, then ends it
         assert started_in(tmp_path / "work") == []
+
+
+class DescribeAnOfficeThatHangs:
+    def it_ends_a_conversion_that_outlives_the_timeout_and_keeps_its_output_out_of_the_terminal(
+            self, tmp_path, monkeypatch, capfd):
+        monkeypatch.setattr(preview, "uno_python", lambda: None)  # one LibreOffice per deck
+        office = tmp_path / "soffice"
+        office.write_text("#!/bin/sh\necho 'office noise' >&2\nexec sleep 20\n")
+        office.chmod(0o755)
+        renderer = preview.SlideRenderer(tmp_path / "work", program=str(office), timeout=0.5)
+        try:
+            assert renderer.render(b"a deck", tmp_path / "deck") == []
+            assert renderer._process is not None and renderer._process.returncode < 0  # stopped, not finished
+        finally:
+            renderer.stop()
+        assert "office noise" not in capfd.readouterr().err
