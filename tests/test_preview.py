@@ -289,3 +289,18 @@ class DescribeAnOfficeThatHangs:
         finally:
             renderer.stop()
         assert "office noise" not in capfd.readouterr().err
+
+    def it_ends_the_conversion_under_way_when_stopped(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(preview, "uno_python", lambda: None)
+        office = tmp_path / "soffice"
+        office.write_text("#!/bin/sh\nexec sleep 30\n")
+        office.chmod(0o755)
+        renderer = preview.SlideRenderer(tmp_path / "work", program=str(office), timeout=60)
+        renderer.submit(b"a deck", tmp_path / "deck", Done())
+        for _ in range(500):  # until the drawing thread has started LibreOffice
+            if renderer._process is not None:
+                break
+            threading.Event().wait(0.02)
+        renderer.stop()
+        assert renderer._process is not None and renderer._process.poll() is not None
+        assert renderer._process.returncode < 0 and not renderer._thread.is_alive()
