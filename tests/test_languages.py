@@ -46,28 +46,27 @@ def deck_text(path: Path) -> str:
                     for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
 
 
-@pytest.fixture(scope="module")
-def spanish_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("es")
-    result = run("build", str(FIXTURES / "spanish.yaml"), "--out", str(out))
+def built(tmp_path_factory, fixture: str) -> Path:
+    """Return the output folder of a build of the fixture topic `fixture` (its name without .yaml)."""
+    out = tmp_path_factory.mktemp(fixture)
+    result = run("build", str(FIXTURES / f"{fixture}.yaml"), "--out", str(out))
     assert result.code == 0, result.err + result.out
     return out
+
+
+@pytest.fixture(scope="module")
+def spanish_build(tmp_path_factory) -> Path:
+    return built(tmp_path_factory, "spanish")
 
 
 @pytest.fixture(scope="module")
 def tiers_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("es-tiers")
-    result = run("build", str(FIXTURES / "spanish-tiers.yaml"), "--out", str(out))
-    assert result.code == 0, result.err + result.out
-    return out
+    return built(tmp_path_factory, "spanish-tiers")
 
 
 @pytest.fixture(scope="module")
 def arabic_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("ar")
-    result = run("build", str(FIXTURES / "arabic.yaml"), "--out", str(out))
-    assert result.code == 0, result.err + result.out
-    return out
+    return built(tmp_path_factory, "arabic")
 
 
 class DescribeTheLabelCatalogues:
@@ -269,9 +268,9 @@ class DescribeMissingGlyphs:
         assert result.code == 1 and "unknown rule glyph-missing" in result.err
 
     def it_covers_arabic_hebrew_cyrillic_greek_and_vietnamese_with_the_bundled_fonts(self):
-        from handouts.glyphs import coverage
+        from handouts import glyphs
 
-        points, families = coverage()
+        points, families = glyphs.points(), glyphs.families()
         for text in ("مرحبا بكم", "שלום", "Здравствуйте", "Γειά σου", "Tiếng Việt", "¿Qué tal? ñ ü"):
             assert all(ord(ch) in points for ch in text if not ch.isspace()), text
         assert {"Atkinson Hyperlegible", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans"} <= set(families)

@@ -264,7 +264,7 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
     from . import rules
     from .build import build_topic, deck_started
     from .fetch import ResourceError
-    from .load import ContentInvalid, load
+    from .load import ADDRESS, ContentInvalid, load
     from .manifest import file_hash
     from .output import UnsafeOutput, WriteFailed
     from .slides import ThemeError
@@ -323,7 +323,7 @@ def build_one(topic: Topic, out: Path, options, strict: bool, parallel: bool = F
         logo = loaded.content.organisation.logo
         figures = [s.figure.src for s in loaded.content.sections if s.figure]
         files = [topic.path.parent / used for used in filter(None, [logo, *figures])
-                 if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", used)]  # not an address or a data: URI
+                 if not ADDRESS.match(used)]  # not an address or a data: URI
         for dep in filter(None, [loaded.brand, *files]):  # the brand file and the pictures: a change rebuilds
             if dep.is_file():
                 outcome.deps[relative(dep, out)] = file_hash(dep)

@@ -14,12 +14,11 @@ brand file, like any other.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
 
-from .load import ContentInvalid, Problem, each_node, parse
+from .load import ADDRESS, ContentInvalid, Problem, each_node, parse
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -85,6 +84,6 @@ def _logo_from(folder: Path, node: yaml.Node) -> yaml.Node:
     """Return a logo node whose path is relative to `folder` rewritten as a full path."""
     if not (isinstance(node, yaml.ScalarNode) and node.tag == _STR and node.value.strip()):
         return node
-    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", node.value.strip()):
+    if ADDRESS.match(node.value.strip()):
         return node  # an address or a data: URI, not a path
     return yaml.ScalarNode(_STR, str(folder.resolve() / node.value.strip()), node.start_mark, node.end_mark)

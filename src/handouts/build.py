@@ -112,11 +112,15 @@ def read_inputs(loaded: Loaded, options: BuildOptions) -> Inputs:
     return Inputs(policy, logo_data, figures)
 
 
+def handout_options(loaded: Loaded, options: BuildOptions, large: bool) -> HandoutOptions:
+    """Return how the handout (or, when `large`, its large-print edition) of `loaded` is laid out."""
+    return HandoutOptions(paper=options.paper, large_print=large, direction=direction(loaded.content.language))
+
+
 def handout_html(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool) -> str:
     """Return the HTML of the handout (or, when `large`, its large-print edition) of `loaded`."""
-    content = loaded.content
-    handout = HandoutOptions(paper=options.paper, large_print=large, direction=direction(content.language))
-    return render_html(content, handout, options.look, logo=inputs.logo, figures=inputs.figures)
+    return render_html(loaded.content, handout_options(loaded, options, large), options.look,
+                       logo=inputs.logo, figures=inputs.figures)
 
 
 def make_handout(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: bool, html: str | None = None) -> bytes:
@@ -127,11 +131,11 @@ def make_handout(loaded: Loaded, options: BuildOptions, inputs: Inputs, large: b
     from .fetch import ResourceError
     from .pdf import Fetcher, write_pdf
 
-    content, logo = loaded.content, loaded.content.organisation.logo
-    handout = HandoutOptions(paper=options.paper, large_print=large, direction=direction(content.language))
+    logo = loaded.content.organisation.logo
     html = html or handout_html(loaded, options, inputs, large)
     try:
-        return write_pdf(html, BUNDLED, Fetcher(inputs.policy), stylesheets(handout, options.look))
+        return write_pdf(html, BUNDLED, Fetcher(inputs.policy), stylesheets(handout_options(loaded, options, large),
+                                                                            options.look))
     except ResourceError as exc:
         if logo and exc.resource.startswith("data:") and exc.key is None:  # the logo, embedded in the HTML
             raise ResourceError(_shown_logo(logo), exc.reason, "organisation.logo",
@@ -204,9 +208,7 @@ def render_topic(loaded: Loaded, options: BuildOptions = BuildOptions(),
         if start is _forked:
             from .pdf import prepare
 
-            side = direction(loaded.content.language)
-            prepare(stylesheets(HandoutOptions(paper=options.paper, large_print=True, direction=side), options.look),
-                    inputs.policy.max_bytes)
+            prepare(stylesheets(handout_options(loaded, options, True), options.look), inputs.policy.max_bytes)
             html = handout_html(loaded, options, inputs, True)
         large = children.enter_context(start(lambda: make_handout(loaded, options, inputs, True, html)))
         outputs = {HANDOUT: make_handout(loaded, options, inputs, False), LARGE_PRINT: large()}

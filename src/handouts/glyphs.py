@@ -142,11 +142,6 @@ def families(look: Look = DEFAULT) -> list[str]:
     return list(dict.fromkeys(_family(path, _stamp(path)) for path in font_files(look)))
 
 
-def coverage(look: Look = DEFAULT) -> tuple[frozenset[int], list[str]]:
-    """Return every code point the look's fonts can draw, and the fonts' family names."""
-    return points(look), families(look)
-
-
 def drawn(char: str) -> bool:
     """Return whether `char` needs a glyph: not white space, a control or an invisible format mark."""
     return not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf")

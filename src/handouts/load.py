@@ -1,8 +1,8 @@
 """Load and validate: a YAML file in, a typed `Content` (and its warnings) out.
 
 `load(path)` reads the file with PyYAML's safe composer (libyaml's when PyYAML has it;
-nodes keep their line and column), walks the node tree against the dataclasses in `model.py`, and either returns
-`Loaded(content, warnings)` or raises `ContentInvalid` carrying every problem found in
+nodes keep their line and column), walks the node tree against the dataclasses in
+`model.py`, and either returns `Loaded(content, warnings)` or raises `ContentInvalid` carrying every problem found in
 the file, each as `file:line:col: key.path: what was expected`.
 
 Content is data: only plain YAML types are accepted, duplicate keys are errors, and the
@@ -193,6 +193,8 @@ def parse(path: Path, max_bytes: int = MAX_FILE_BYTES, *, within: tuple[Path, ..
 
 
 _LIBYAML = getattr(yaml, "CSafeLoader", None)
+ADDRESS = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+"""The scheme a reference starts with when it is an address (https:, file:, data:), not a path."""
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -495,7 +497,7 @@ class _Walker:
 
         folders = [folder.resolve() for folder in self.readable]
         for link in pictures.svg_links(svg)[:pictures.MAX_SVG_LINKS]:
-            scheme = urlsplit(link).scheme.lower() if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", link) else ""
+            scheme = urlsplit(link).scheme.lower() if ADDRESS.match(link) else ""
             name = "a data: URI" if scheme == "data" else excerpt(link)
             if link.startswith("#") or scheme in ("http", "https"):
                 continue
@@ -666,7 +668,7 @@ class _Walker:
 
 def _local(reference: str, base: Path) -> Path | None:
     """Return the file a picture reference names (a path from `base`, or a file: URL); None for another address."""
-    if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", reference):
+    if not ADDRESS.match(reference):
         return base / reference
     if reference.lower().startswith("file:"):
         from urllib.parse import urlsplit

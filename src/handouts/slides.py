@@ -627,15 +627,16 @@ def _number_box(prs, layout) -> tuple[int, int, int, int]:
     return box
 
 
-def _add_number(prs, slide, number: int, language: str = "en", boxes: dict | None = None) -> None:
+def _add_number(prs, slide, number: int, language: str, boxes: dict[int, tuple[int, int, int, int]]) -> None:
     """Show the slide's number (a field PowerPoint keeps up to date) where the layout puts it.
 
     `boxes` keeps each layout's box for the next slide of the same deck (reading a layout's
     placeholders through python-pptx is slow).
     """
-    boxes = {} if boxes is None else boxes
     layout = slide.slide_layout
-    box = boxes.get(id(layout.element)) or boxes.setdefault(id(layout.element), _number_box(prs, layout))
+    if id(layout.element) not in boxes:
+        boxes[id(layout.element)] = _number_box(prs, layout)
+    box = boxes[id(layout.element)]
     shape = slide.shapes.add_textbox(*box)
     shape.name = "Slide number"
     _set_text(shape, _Text([str(number)], NUMBER_SIZE, box), language)
